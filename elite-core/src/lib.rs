@@ -1,0 +1,28 @@
+//! `elite-core`: the Vixens "Elite" standard as types.
+//!
+//! - [`model`]: what a declaration says ([`AppSpec`] and its parts), built by `#[elite]`, by
+//!   [`AppBuilder`], or deserialized;
+//! - [`pod`]: the pod an app runs as (the one place that decides its containers);
+//! - [`facts`] and [`rules`]: the rule catalog, judged over declarations and manifests alike;
+//! - `render` (feature `render`): the Kubernetes objects, serialized to YAML.
+//!
+//! Without the `render` feature the crate has no dependency but serde, so the proc macro can run
+//! the catalog at compile time.
+
+pub mod builder;
+pub mod facts;
+pub mod model;
+pub mod names;
+pub mod platform;
+pub mod pod;
+pub mod quantity;
+pub mod rules;
+
+#[cfg(feature = "render")]
+pub mod render;
+
+pub use builder::AppBuilder;
+pub use model::*;
+pub use platform::Platform;
+pub use quantity::{Cpu, Memory};
+pub use rules::{CATALOG, Rule, Stage, Violation};

@@ -1,0 +1,371 @@
+//! The pod an app runs as: every container, init container and volume, in order.
+//!
+//! This is the one place that decides what an Elite pod contains. The renderer turns it into
+//! Kubernetes objects, and the rule catalog judges it (through [`crate::facts`]) at compile time.
+//! It has no Kubernetes dependency, so the macro can use it.
+
+mod scripts;
+
+use crate::model::{
+    AppSpec, Durability, EnvValue, EnvVar, ExceptionKind, Port, Probe, Probes, Resources, Size, VolumeSource,
+};
+use crate::platform::*;
+
+/// Volume name of the scratch space the rclone containers write to (`/tmp`).
+pub const TMP_VOLUME: &str = "elite-tmp";
+
+pub use scripts::{CONFIG_SYNCER_SCRIPT, RESTORE_CONFIG_SCRIPT, RESTORE_DB_SCRIPT};
+
+/// What a container is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ContainerRole {
+    /// The app's own process.
+    Main,
+    /// `restore-config`: rclone copies the config directory back from S3.
+    RestoreConfig,
+    /// `restore-db`: Litestream restores each database (and cleans Ephemeral ones).
+    RestoreDb,
+    /// `litestream`: replicates the databases.
+    Litestream,
+    /// `config-syncer`: keeps the config directory in S3.
+    ConfigSyncer,
+}
+
+impl ContainerRole {
+    /// The container name (fixed for the durability containers: components match them by name).
+    pub const fn fixed_name(self) -> Option<&'static str> {
+        match self {
+            ContainerRole::Main => None,
+            ContainerRole::RestoreConfig => Some("restore-config"),
+            ContainerRole::RestoreDb => Some("restore-db"),
+            ContainerRole::Litestream => Some("litestream"),
+            ContainerRole::ConfigSyncer => Some("config-syncer"),
+        }
+    }
+    /// The role of a container named `name` in a pod, judging by name alone (for the audit).
+    pub fn of_name(name: &str) -> Option<ContainerRole> {
+        [Self::RestoreConfig, Self::RestoreDb, Self::Litestream, Self::ConfigSyncer]
+            .into_iter()
+            .find(|r| r.fixed_name() == Some(name))
+    }
+    /// The shared Kustomize component that supplies the uniform part of this container.
+    pub const fn component(self) -> Option<Component> {
+        match self {
+            ContainerRole::Main => None,
+            ContainerRole::RestoreDb | ContainerRole::Litestream => Some(Component::Litestream),
+            ContainerRole::RestoreConfig | ContainerRole::ConfigSyncer => Some(Component::Syncer),
+        }
+    }
+}
+
+/// The shared Kustomize components of `apps/_shared/components/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Component {
+    /// `elite-standard`: revisionHistoryLimit, pod security baseline, grace period.
+    Standard,
+    /// `elite-litestream`: the `litestream` sidecar and `restore-db` init container.
+    Litestream,
+    /// `elite-syncer`: the `config-syncer` sidecar and `restore-config` init container.
+    Syncer,
+}
+
+impl Component {
+    /// All components.
+    pub const ALL: [Component; 3] = [Component::Standard, Component::Litestream, Component::Syncer];
+    /// Folder name under `apps/_shared/components/`.
+    pub const fn dir(self) -> &'static str {
+        match self {
+            Component::Standard => "elite-standard",
+            Component::Litestream => "elite-litestream",
+            Component::Syncer => "elite-syncer",
+        }
+    }
+}
+
+/// A volume mount.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mount {
+    pub volume: String,
+    pub path: String,
+    pub sub_path: Option<String>,
+    pub read_only: bool,
+}
+
+/// A container's security settings (SEC-1, SEC-2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Security {
+    /// `runAsNonRoot: true` and `runAsUser`/`runAsGroup` when set; unset under a RunAsRoot exception.
+    pub run_as_user: Option<u32>,
+    pub read_only_root: bool,
+    /// Capabilities added back after `drop: [ALL]`.
+    pub add_capabilities: Vec<&'static str>,
+}
+
+/// One container of the pod.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerPlan {
+    pub name: String,
+    pub role: ContainerRole,
+    pub image: String,
+    pub command: Vec<String>,
+    pub args: Vec<String>,
+    pub env: Vec<EnvVar>,
+    /// Secrets whose every key becomes an environment variable (`envFrom`).
+    pub env_from_secrets: Vec<String>,
+    pub ports: Vec<Port>,
+    pub probes: Probes,
+    pub size: Size,
+    pub mounts: Vec<Mount>,
+    pub security: Security,
+}
+
+impl ContainerPlan {
+    /// Requests and limits.
+    pub fn resources(&self) -> Resources {
+        self.size.resources()
+    }
+}
+
+/// A pod volume.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodVolume {
+    pub name: String,
+    pub source: PodVolumeSource,
+}
+
+/// Where a pod volume comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PodVolumeSource {
+    /// One of the app's declared volumes.
+    Declared(VolumeSource),
+    /// A ConfigMap the generator writes.
+    ConfigMap(String),
+}
+
+/// The whole pod of an app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodPlan {
+    pub init_containers: Vec<ContainerPlan>,
+    pub containers: Vec<ContainerPlan>,
+    pub volumes: Vec<PodVolume>,
+    /// Seconds; longer than Litestream's 30 s shutdown sync.
+    pub termination_grace_seconds: u32,
+    /// Shared components the app's base includes.
+    pub components: Vec<Component>,
+}
+
+impl PodPlan {
+    /// Init containers then containers.
+    pub fn all_containers(&self) -> impl Iterator<Item = &ContainerPlan> {
+        self.init_containers.iter().chain(&self.containers)
+    }
+}
+
+/// Names of the per-app objects the durability containers read.
+pub mod names {
+    use crate::model::AppSpec;
+    /// The per-app ConfigMap holding `litestream.yml` and `rclone-filter.txt`.
+    pub fn durability_config(app: &AppSpec) -> String {
+        format!("{}-durability", app.name)
+    }
+    /// The Secret with the S3 credentials (managed by the `<app>-s3` InfisicalSecret).
+    pub fn s3_secret(app: &AppSpec) -> String {
+        format!("{}-s3-credentials", app.name)
+    }
+    /// The Secret with the app's own secrets (managed by the `<app>-secrets` InfisicalSecret).
+    pub fn app_secret(app: &AppSpec) -> String {
+        format!("{}-secrets", app.name)
+    }
+    /// The PVC of a declared volume.
+    pub fn pvc(app: &AppSpec, volume: &str) -> String {
+        format!("{}-{}", app.name, volume)
+    }
+    /// S3 key prefix of the app, under the bucket: `<namespace>/<app>` (DUR-5).
+    pub fn s3_prefix(app: &AppSpec) -> String {
+        format!("{}/{}", app.namespace(), app.name)
+    }
+}
+
+/// Plans the pod of `app`. Total: it never fails; the rule catalog judges the result.
+pub fn plan(app: &AppSpec) -> PodPlan {
+    let replicated: Vec<_> = app.durability.replicated().collect();
+    let ephemeral: Vec<_> = app.durability.databases().iter().filter(|d| !d.is_replicated()).collect();
+    let sync = app.durability.config_sync();
+    let s3_secret = names::s3_secret(app);
+
+    let mut components = vec![Component::Standard];
+    let mut init_containers = Vec::new();
+    let mut containers = vec![main_container(app)];
+    let mut volumes: Vec<PodVolume> = app
+        .volumes
+        .iter()
+        .map(|v| PodVolume { name: v.name.clone(), source: PodVolumeSource::Declared(v.source.clone()) })
+        .collect();
+
+    // Mounts of the main container's volumes that hold `paths`, at the same paths (DUR-4).
+    let data_mounts = |paths: &[&str]| -> Vec<Mount> {
+        let mut mounts: Vec<Mount> = Vec::new();
+        for p in paths {
+            if let Some(v) = app.volume_containing(p) {
+                if !mounts.iter().any(|m| m.volume == v.name) {
+                    mounts.push(Mount {
+                        volume: v.name.clone(),
+                        path: v.mount_path.clone(),
+                        sub_path: v.sub_path.clone(),
+                        read_only: false,
+                    });
+                }
+            }
+        }
+        mounts
+    };
+    let durability_mount =
+        || Mount { volume: DURABILITY_VOLUME.into(), path: DURABILITY_DIR.into(), sub_path: None, read_only: true };
+    let plain = |name: &str, value: String| EnvVar { name: name.into(), value: EnvValue::Plain(value) };
+
+    if let Some(sync) = sync {
+        components.push(Component::Syncer);
+        let env = vec![
+            plain("ELITE_SYNC_DIR", sync.dir.clone()),
+            plain("ELITE_S3_PREFIX", format!("{}/config", names::s3_prefix(app))),
+        ];
+        let mounts = {
+            let mut m = data_mounts(&[sync.dir.as_str()]);
+            m.push(durability_mount());
+            m.push(Mount { volume: TMP_VOLUME.into(), path: "/tmp".into(), sub_path: None, read_only: false });
+            m
+        };
+        volumes.push(PodVolume {
+            name: TMP_VOLUME.into(),
+            source: PodVolumeSource::Declared(VolumeSource::EmptyDir { size_limit_mi: Some(64) }),
+        });
+        init_containers.push(with_app_parts(ContainerRole::RestoreConfig, env.clone(), &s3_secret, mounts.clone()));
+        containers.push(with_app_parts(ContainerRole::ConfigSyncer, env, &s3_secret, mounts));
+    }
+    if !app.durability.databases().is_empty() {
+        let all_paths: Vec<&str> = app.durability.databases().iter().map(|d| d.path.as_str()).collect();
+        let mut mounts = data_mounts(&all_paths);
+        mounts.push(durability_mount());
+        let join = |dbs: &[&crate::model::Database]| dbs.iter().map(|d| d.path.as_str()).collect::<Vec<_>>().join(" ");
+        let env = vec![plain("ELITE_DATABASES", join(&replicated)), plain("ELITE_EPHEMERAL", join(&ephemeral))];
+        init_containers.push(with_app_parts(ContainerRole::RestoreDb, env, &s3_secret, mounts.clone()));
+        if !replicated.is_empty() {
+            components.push(Component::Litestream);
+            containers.push(with_app_parts(ContainerRole::Litestream, Vec::new(), &s3_secret, mounts));
+        } else {
+            // Only Ephemeral or non-SQLite files: restore-db just cleans, from the Litestream component.
+            components.push(Component::Litestream);
+        }
+    }
+    if components.len() > 1 {
+        volumes.push(PodVolume {
+            name: DURABILITY_VOLUME.into(),
+            source: PodVolumeSource::ConfigMap(names::durability_config(app)),
+        });
+    }
+    components.sort();
+    PodPlan { init_containers, containers, volumes, termination_grace_seconds: TERMINATION_GRACE_SECONDS, components }
+}
+
+/// A durability container: the shared part plus the app's environment, Secret and mounts.
+fn with_app_parts(role: ContainerRole, env: Vec<EnvVar>, s3_secret: &str, mounts: Vec<Mount>) -> ContainerPlan {
+    ContainerPlan { env, env_from_secrets: vec![s3_secret.into()], mounts, ..shared_container(role) }
+}
+
+fn exec_probe(command: &[&str], period: u32) -> Probe {
+    Probe {
+        action: crate::model::ProbeAction::Exec { command: command.iter().map(|s| s.to_string()).collect() },
+        initial_delay_seconds: 0,
+        period_seconds: period,
+        timeout_seconds: 5,
+        failure_threshold: 3,
+    }
+}
+
+fn main_container(app: &AppSpec) -> ContainerPlan {
+    let run_as_root = app.has_exception(ExceptionKind::RunAsRoot);
+    ContainerPlan {
+        name: app.name.clone(),
+        role: ContainerRole::Main,
+        image: app.image.clone(),
+        command: app.command.clone(),
+        args: app.args.clone(),
+        env: app.env.clone(),
+        env_from_secrets: Vec::new(),
+        ports: app.ports.clone(),
+        probes: app.probes.clone(),
+        size: app.size,
+        mounts: app
+            .volumes
+            .iter()
+            .map(|v| Mount {
+                volume: v.name.clone(),
+                path: v.mount_path.clone(),
+                sub_path: v.sub_path.clone(),
+                read_only: v.read_only,
+            })
+            .collect(),
+        security: Security {
+            run_as_user: (!run_as_root).then_some(app.run_as_user),
+            read_only_root: false,
+            add_capabilities: if run_as_root { ExceptionKind::RunAsRoot.added_capabilities().to_vec() } else { vec![] },
+        },
+    }
+}
+
+/// The uniform part of a durability container: what the shared component holds (per-app
+/// environment and mounts left empty).
+pub fn shared_container(role: ContainerRole) -> ContainerPlan {
+    let mut c = sidecar(role);
+    match role {
+        ContainerRole::Litestream => {
+            c.ports = vec![Port { name: "metrics".into(), number: METRICS_PORT, protocol: Default::default() }];
+            c.probes = Probes {
+                liveness: Some(Probe::tcp("metrics").period(20)),
+                readiness: Some(Probe::http("/metrics", "metrics")),
+                startup: None,
+            };
+        }
+        ContainerRole::ConfigSyncer => {
+            c.probes = Probes {
+                liveness: Some(exec_probe(&["/bin/sh", "-c", "test -f /tmp/config-syncer.alive"], 30)),
+                readiness: Some(exec_probe(&["/bin/sh", "-c", "test -f /tmp/config-syncer.ready"], 10)),
+                startup: None,
+            };
+        }
+        _ => {}
+    }
+    c
+}
+
+fn sidecar(role: ContainerRole) -> ContainerPlan {
+    let (image, command, args): (&str, Vec<&str>, Vec<&str>) = match role {
+        ContainerRole::RestoreConfig => (RCLONE_IMAGE, vec!["/bin/sh", "-c"], vec![RESTORE_CONFIG_SCRIPT]),
+        ContainerRole::RestoreDb => (LITESTREAM_IMAGE, vec!["/bin/sh", "-c"], vec![RESTORE_DB_SCRIPT]),
+        ContainerRole::Litestream => {
+            (LITESTREAM_IMAGE, vec![], vec!["replicate", "-config", "/etc/elite/litestream.yml"])
+        }
+        ContainerRole::ConfigSyncer => (CONFIG_SYNCER_IMAGE, vec!["/bin/sh", "-c"], vec![CONFIG_SYNCER_SCRIPT]),
+        ContainerRole::Main => unreachable!("the main container is not a sidecar"),
+    };
+    let strings = |v: Vec<&str>| v.into_iter().map(String::from).collect();
+    ContainerPlan {
+        name: role.fixed_name().unwrap_or_default().into(),
+        role,
+        image: image.into(),
+        command: strings(command),
+        args: strings(args),
+        env: Vec::new(),
+        env_from_secrets: Vec::new(),
+        ports: Vec::new(),
+        probes: Probes::default(),
+        size: Size::Micro,
+        mounts: Vec::new(),
+        security: Security { run_as_user: Some(SIDECAR_UID), read_only_root: true, add_capabilities: vec![] },
+    }
+}
+
+/// Whether `durability` replicates anything or syncs config (i.e. the pod talks to S3).
+pub fn uses_s3(durability: &Durability) -> bool {
+    durability.replicated().next().is_some() || durability.config_sync().is_some()
+}

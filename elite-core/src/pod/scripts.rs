@@ -1,0 +1,86 @@
+//! The shell scripts of the durability containers. They are the same for every app (they live
+//! in the shared components) and read the per-app values from the environment:
+//! `ELITE_SYNC_DIR`, `ELITE_S3_PREFIX`, `ELITE_DATABASES`, `ELITE_EPHEMERAL`, the S3 Secret's
+//! `LITESTREAM_*` keys, and `/etc/elite/rclone-filter.txt` from the app's ConfigMap.
+
+/// Common rclone setup: an `s3` remote from the Infisical-managed credentials, no metadata lookup.
+macro_rules! rclone_env {
+    () => {
+        r#"export HOME=/tmp
+export RCLONE_CONFIG_S3_TYPE=s3 RCLONE_CONFIG_S3_PROVIDER=Minio RCLONE_CONFIG_S3_ENV_AUTH=false
+export RCLONE_CONFIG_S3_ACCESS_KEY_ID="$LITESTREAM_ACCESS_KEY_ID"
+export RCLONE_CONFIG_S3_SECRET_ACCESS_KEY="$LITESTREAM_SECRET_ACCESS_KEY"
+export RCLONE_CONFIG_S3_ENDPOINT="$LITESTREAM_ENDPOINT"
+export RCLONE_CONFIG_S3_FORCE_PATH_STYLE=true
+remote="s3:$LITESTREAM_BUCKET/$ELITE_S3_PREFIX"
+filter=/etc/elite/rclone-filter.txt
+marker="$ELITE_SYNC_DIR/.elite-restore-complete"
+"#
+    };
+}
+
+/// `restore-config`: copy the config directory back from S3. A missing remote copy is a fresh
+/// start; an unreadable one fails the init container, so the app never starts on an empty
+/// directory (DUR-8). Success leaves a marker the syncer needs before it may delete remotely.
+pub const RESTORE_CONFIG_SCRIPT: &str = concat!(
+    "set -eu\n",
+    rclone_env!(),
+    r#"rm -f "$marker"
+rc=0
+rclone lsf --max-depth 1 "$remote" >/dev/null || rc=$?
+case "$rc" in
+  0) rclone copy "$remote" "$ELITE_SYNC_DIR" --filter-from "$filter" ;;
+  3) echo "restore-config: no remote copy at $remote: fresh start" ;;
+  *) echo "restore-config: cannot read $remote (rclone exit $rc): refusing to start" >&2; exit 1 ;;
+esac
+touch "$marker"
+"#
+);
+
+/// `restore-db`: delete Ephemeral databases, then restore each replicated database that does
+/// not exist locally from its replica, if one exists. Any error fails the pod (DUR-8).
+pub const RESTORE_DB_SCRIPT: &str = r#"set -eu
+for db in $ELITE_EPHEMERAL; do
+  rm -f "$db" "$db-wal" "$db-shm"
+  echo "restore-db: cleaned ephemeral $db"
+done
+for db in $ELITE_DATABASES; do
+  litestream restore -config /etc/elite/litestream.yml -if-db-not-exists -if-replica-exists "$db"
+done
+"#;
+
+/// `config-syncer`: watch the config directory with inotify and push it to S3 once it has been
+/// quiet for 10 s (at most 60 s after the first change). The watcher runs all the time, so a
+/// change made during an upload triggers another one. Until `restore-config` has completed,
+/// uploads use `rclone copy`, which never deletes remote objects (DUR-8).
+pub const CONFIG_SYNCER_SCRIPT: &str = concat!(
+    "set -eu\n",
+    rclone_env!(),
+    r#"events=/tmp/config-syncer.events
+: > "$events"
+inotifywait -m -q -r -e close_write,create,delete,move,attrib --format '%w%f' "$ELITE_SYNC_DIR" >> "$events" &
+watcher=$!
+push() {
+  if [ -f "$marker" ]; then
+    rclone sync "$ELITE_SYNC_DIR" "$remote" --filter-from "$filter"
+  else
+    rclone copy "$ELITE_SYNC_DIR" "$remote" --filter-from "$filter"
+  fi
+}
+push
+touch /tmp/config-syncer.ready /tmp/config-syncer.alive
+pushed=0; last=0; waited=0
+while kill -0 "$watcher" 2>/dev/null; do
+  sleep 10
+  now=$(wc -l < "$events")
+  if [ "$now" = "$pushed" ]; then waited=0; touch /tmp/config-syncer.alive; continue; fi
+  waited=$((waited + 10))
+  if [ "$now" = "$last" ] || [ "$waited" -ge 60 ]; then
+    if push; then pushed=$now; waited=0; touch /tmp/config-syncer.alive; fi
+  fi
+  last=$now
+done
+echo "config-syncer: inotify watcher exited" >&2
+exit 1
+"#
+);

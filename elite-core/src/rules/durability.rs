@@ -1,0 +1,235 @@
+//! DUR: recovery first, then continuous protection.
+
+use super::{Rule, Stage::*};
+use crate::facts::ContainerFacts;
+use crate::model::{WorkloadKind, path_is_under};
+use crate::platform::METRICS_PORT;
+use crate::pod::ContainerRole;
+
+pub const DUR_1: Rule = Rule {
+    id: "DUR-1",
+    title: "An Elite app states its durability: its SQLite databases (each with a backup profile), whether its config directory is synced, or that it is stateless.",
+    stages: &[Construction, Audit, Cluster],
+    hint: "declare `databases(...)`, `config_sync = \"/config\"`, or `stateless = \"why\"`",
+    check: Some(|f, j| {
+        let has_durability_containers = f.containers.iter().any(|c| c.role != ContainerRole::Main);
+        if f.durability.value.is_none() && !has_durability_containers {
+            j.fail(&f.durability.at, "durability is not stated (annotation vixens.io/durability: stateless, or the databases and config directory)");
+        }
+    }),
+};
+
+fn mounts_path(c: &ContainerFacts, path: &str) -> bool {
+    c.mounts.iter().any(|(_, dir)| path_is_under(path, dir))
+}
+
+pub const DUR_2: Rule = Rule {
+    id: "DUR-2",
+    title: "Each database has a `restore-db` init step (litestream restore -if-db-not-exists -if-replica-exists) and a `litestream` sidecar serving metrics on port 9090 named `metrics`.",
+    stages: &[Construction, Audit, Cluster, EndToEnd],
+    hint: "declare the database with a backup profile: the generator adds restore-db and litestream",
+    check: Some(|f, j| {
+        let Some(dbs) = &f.databases else {
+            if f.container(ContainerRole::Litestream).is_some() && f.container(ContainerRole::RestoreDb).is_none() {
+                j.fail(&f.name.at, "a litestream sidecar replicates, but no restore-db init container restores first");
+            }
+            return j.undecidable("the databases are not stated (annotation vixens.io/durability)");
+        };
+        if !dbs.iter().any(|d| d.replicated) {
+            return;
+        }
+        match f.container(ContainerRole::RestoreDb) {
+            Some(c) if c.init => {
+                let line = c.command_line.value.join(" ");
+                for flag in ["-if-db-not-exists", "-if-replica-exists"] {
+                    if !line.contains(flag) {
+                        j.fail(&c.command_line.at, format!("restore-db does not pass `{flag}`"));
+                    }
+                }
+            }
+            _ => j.fail(&f.durability.at, "databases are declared but there is no restore-db init container"),
+        }
+        match f.container(ContainerRole::Litestream) {
+            Some(c) if !c.init => {
+                if !c.ports.iter().any(|(n, p)| n.as_deref() == Some("metrics") && *p == METRICS_PORT) {
+                    j.fail(&c.name.at, format!("the litestream sidecar does not declare port {METRICS_PORT} named `metrics`"));
+                }
+            }
+            _ => j.fail(&f.durability.at, "databases are declared but there is no litestream sidecar"),
+        }
+    }),
+};
+
+pub const DUR_3: Rule = Rule {
+    id: "DUR-3",
+    title: "A synced config directory gets a `restore-config` init container and a `config-syncer` sidecar that excludes every database file and its -wal, -shm and litestream companions, with rclone glob patterns.",
+    stages: &[Construction, Audit, EndToEnd],
+    hint: "declare `config_sync = \"/config\"`: the generator adds restore-config, config-syncer and the filters",
+    check: Some(|f, j| {
+        let Some(dir) = &f.config_sync_dir else {
+            if f.container(ContainerRole::ConfigSyncer).is_some() && f.container(ContainerRole::RestoreConfig).is_none() {
+                j.fail(&f.name.at, "a config-syncer runs, but no restore-config init container restores first");
+            }
+            return;
+        };
+        for (role, init) in [(ContainerRole::RestoreConfig, true), (ContainerRole::ConfigSyncer, false)] {
+            match f.container(role) {
+                Some(c) if c.init == init => {
+                    if !mounts_path(c, &dir.value) {
+                        j.fail(&c.name.at, format!("{} does not mount the config directory {}", c.name.value, dir.value));
+                    }
+                }
+                _ => j.fail(&dir.at, format!("config {} is synced but there is no {}", dir.value, role.fixed_name().unwrap_or_default())),
+            }
+        }
+    }),
+};
+
+pub const DUR_4: Rule = Rule {
+    id: "DUR-4",
+    title: "Every database path is absolute and lies inside a volume mounted at the same path by the main container, the restore-db init container and the litestream sidecar.",
+    stages: &[Compile, Audit],
+    hint: "put the database under a `volume(...)` mount path of the app, e.g. `/config/app.db` with a volume at `/config`",
+    check: Some(|f, j| {
+        let Some(dbs) = &f.databases else { return };
+        for db in dbs {
+            let path = &db.path.value;
+            if !path.starts_with('/') {
+                j.fail(&db.path.at, format!("database path `{path}` is not absolute"));
+                continue;
+            }
+            if path.chars().any(|c| c.is_whitespace() || "\"'$`\\;&|<>*?".contains(c)) {
+                j.fail(&db.path.at, format!("database path `{path}` contains whitespace or a shell metacharacter"));
+                continue;
+            }
+            let mut who: Vec<&ContainerFacts> = f.main().into_iter().collect();
+            who.extend(f.container(ContainerRole::RestoreDb));
+            if db.replicated {
+                who.extend(f.container(ContainerRole::Litestream));
+            }
+            for c in who {
+                if !mounts_path(c, path) {
+                    j.fail(&db.path.at, format!("database `{path}` is not inside a volume mounted by container `{}`", c.name.value));
+                }
+            }
+            // The same volume, at the same path, in every container.
+            let main_mount = f.main().and_then(|m| m.mounts.iter().filter(|(_, d)| path_is_under(path, d)).max_by_key(|(_, d)| d.len()));
+            if let Some(mm) = main_mount {
+                for c in f.containers.iter().filter(|c| matches!(c.role, ContainerRole::RestoreDb | ContainerRole::Litestream)) {
+                    if !c.mounts.contains(mm) {
+                        j.fail(&db.path.at, format!("container `{}` does not mount volume `{}` at {} like the main container", c.name.value, mm.0, mm.1));
+                    }
+                }
+            }
+        }
+    }),
+};
+
+pub const DUR_5: Rule = Rule {
+    id: "DUR-5",
+    title: "Each app replicates under its own S3 prefix (<bucket>/<namespace>/<app>/...); no two apps, and no two databases, share a replica path.",
+    stages: &[Compile, Generator, Audit],
+    hint: "give every database a distinct name and path; app names are unique per namespace",
+    check: Some(|f, j| {
+        let Some(dbs) = &f.databases else { return };
+        for (i, a) in dbs.iter().enumerate() {
+            for b in &dbs[..i] {
+                if a.name == b.name {
+                    j.fail(&a.path.at, format!("two databases are named `{}`: they would share a replica path", a.name));
+                }
+                if a.path.value == b.path.value {
+                    j.fail(&a.path.at, format!("two databases have the path {}", a.path.value));
+                }
+            }
+        }
+    }),
+};
+
+pub const DUR_6: Rule = Rule {
+    id: "DUR-6",
+    title: "A replicated SQLite database has one writer: a Deployment with replicated databases has replicas: 1 and strategy Recreate.",
+    stages: &[Compile, Audit, Cluster],
+    hint: "keep `replicas = 1` for an app with replicated databases, or use `workload = StatefulSet`",
+    check: Some(|f, j| {
+        if f.kind != WorkloadKind::Deployment {
+            return;
+        }
+        let replicated = match &f.databases {
+            Some(dbs) => dbs.iter().any(|d| d.replicated),
+            None => f.container(ContainerRole::Litestream).is_some(),
+        };
+        if !replicated {
+            return;
+        }
+        if let Some(n) = f.replicas.value {
+            if n > 1 {
+                j.fail(&f.replicas.at, format!("{n} replicas would each replicate the same databases to the same path; at most 1 is allowed"));
+            }
+        }
+        if f.strategy.value.as_deref() != Some("Recreate") {
+            j.fail(
+                &f.strategy.at,
+                format!(
+                    "strategy is {}; a rolling update runs two writers at once, it must be Recreate",
+                    f.strategy.value.as_deref().unwrap_or("RollingUpdate (the default)")
+                ),
+            );
+        }
+    }),
+};
+
+/// Whether an environment variable name looks like a credential.
+pub fn is_credential_name(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "ACCESS_KEY", "API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIAL"]
+        .iter()
+        .any(|k| n.contains(k))
+}
+
+pub const DUR_7: Rule = Rule {
+    id: "DUR-7",
+    title: "S3 credentials reach the pod only from the Secret an InfisicalSecret manages; no credential value appears in a manifest.",
+    stages: &[Construction, Audit, Cluster],
+    hint: "reference the value with `secret(\"KEY\")`: it comes from the app's Infisical-managed Secret",
+    check: Some(|f, j| {
+        for c in &f.containers {
+            for e in c.env.value.iter().filter(|e| e.literal && is_credential_name(&e.name)) {
+                j.fail(&c.env.at, format!("container `{}` sets credential `{}` to a literal value", c.name.value, e.name));
+            }
+        }
+    }),
+};
+
+pub const DUR_8: Rule = Rule {
+    id: "DUR-8",
+    title: "Nothing is lost on a failed start: no replica → fresh start; unreadable replica → the init step fails; the config-syncer never deletes remote objects because the local side is empty or half-restored.",
+    stages: &[Construction, Audit, EndToEnd],
+    hint: "restore steps must fail when S3 cannot be read: never `|| true`",
+    check: Some(|f, j| {
+        for c in f.containers.iter().filter(|c| matches!(c.role, ContainerRole::RestoreConfig | ContainerRole::RestoreDb)) {
+            let line = c.command_line.value.join(" ");
+            if line.contains("|| true") || line.contains("||true") || line.contains("|| :") {
+                j.fail(&c.command_line.at, format!("{} swallows its errors (`|| true`): the app would start on an empty volume", c.name.value));
+            }
+        }
+    }),
+};
+
+/// Commands that install software.
+pub const INSTALL_COMMANDS: [&str; 8] =
+    ["apk add", "apt-get install", "apt install", "pip install", "pip3 install", "yum install", "dnf install", "npm install"];
+
+pub const DUR_9: Rule = Rule {
+    id: "DUR-9",
+    title: "No container installs software at start (apk add, apt-get, pip install): images are pinned and already contain their tools.",
+    stages: &[Compile, Audit, Cluster],
+    hint: "bake the tools into a pinned image instead of installing them at every start",
+    check: Some(|f, j| {
+        for c in &f.containers {
+            let line = c.command_line.value.join(" ");
+            if let Some(cmd) = INSTALL_COMMANDS.iter().find(|k| line.contains(*k)) {
+                j.fail(&c.command_line.at, format!("container `{}` runs `{cmd}` at start", c.name.value));
+            }
+        }
+    }),
+};

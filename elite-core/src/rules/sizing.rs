@@ -1,0 +1,117 @@
+//! SIZE: T-shirt sizing with Guaranteed memory and burstable CPU.
+
+use super::{Rule, Stage::*};
+use crate::facts::{ContainerFacts, ResourceFacts, WorkloadFacts};
+use crate::model::Size;
+use crate::pod::ContainerRole;
+use crate::rules::Judgement;
+
+fn preset_of(r: &ResourceFacts) -> Option<Size> {
+    Size::PRESETS.into_iter().find(|s| {
+        let p = s.resources();
+        r.cpu_request == Some(u64::from(p.cpu_request.millis()))
+            && r.cpu_limit == Some(u64::from(p.cpu_limit.millis()))
+            && r.memory_request == Some(u64::from(p.memory_request.mebibytes()) << 20)
+            && r.memory_limit == Some(u64::from(p.memory_limit.mebibytes()) << 20)
+    })
+}
+
+fn mem(b: u64) -> String {
+    if b % (1 << 30) == 0 {
+        format!("{}Gi", b >> 30)
+    } else if b % (1 << 20) == 0 {
+        format!("{}Mi", b >> 20)
+    } else {
+        format!("{b} bytes")
+    }
+}
+
+fn what(c: &ContainerFacts) -> String {
+    let kind = if c.init { "init container" } else { "container" };
+    format!("{kind} `{}`", c.name.value)
+}
+
+pub const SIZE_1: Rule = Rule {
+    id: "SIZE-1",
+    title: "Every container, init containers included, sets cpu and memory requests and limits.",
+    stages: &[Construction, Audit, Cluster],
+    hint: "give the workload an Elite size: `size = Micro | Small | Medium | Large`, or `size = custom(...)`",
+    check: Some(|f: &WorkloadFacts, j: &mut Judgement| {
+        for c in &f.containers {
+            let r = &c.resources.value;
+            let missing: Vec<&str> = [
+                ("requests.cpu", r.cpu_request.is_none()),
+                ("limits.cpu", r.cpu_limit.is_none()),
+                ("requests.memory", r.memory_request.is_none()),
+                ("limits.memory", r.memory_limit.is_none()),
+            ]
+            .into_iter()
+            .filter_map(|(k, m)| m.then_some(k))
+            .collect();
+            if !missing.is_empty() {
+                j.fail(&c.resources.at, format!("{} does not set {}", what(c), missing.join(", ")));
+            }
+        }
+    }),
+};
+
+pub const SIZE_2: Rule = Rule {
+    id: "SIZE-2",
+    title: "Memory request equals memory limit (Guaranteed memory).",
+    stages: &[Compile, Audit, Cluster],
+    hint: "use one memory value for request and limit: an OOMKill from overcommit is silent",
+    check: Some(|f, j| {
+        for c in &f.containers {
+            let r = &c.resources.value;
+            if let (Some(req), Some(lim)) = (r.memory_request, r.memory_limit) {
+                if req != lim {
+                    j.fail(
+                        &c.resources.at,
+                        format!("{} requests {} of memory but is limited to {}; they must be equal", what(c), mem(req), mem(lim)),
+                    );
+                }
+            }
+        }
+    }),
+};
+
+pub const SIZE_3: Rule = Rule {
+    id: "SIZE-3",
+    title: "CPU request is below the CPU limit; for a custom size it is 10%–25% of the limit.",
+    stages: &[Compile, Audit, Cluster],
+    hint: "pick a preset size, or set the CPU request to 10–25% of the limit (e.g. 100m / 500m)",
+    check: Some(|f, j| {
+        for c in &f.containers {
+            let r = &c.resources.value;
+            let (Some(req), Some(lim)) = (r.cpu_request, r.cpu_limit) else { continue };
+            if req >= lim {
+                j.fail(&c.resources.at, format!("{} requests {req}m of CPU with a limit of {lim}m; the request must be below the limit", what(c)));
+            } else if preset_of(r).is_none() && (req * 100 < lim * 10 || req * 100 > lim * 25) {
+                j.fail(
+                    &c.resources.at,
+                    format!(
+                        "{} requests {req}m of CPU with a limit of {lim}m ({:.1}%); a custom size must request 10%–25% of its limit ({}m–{}m)",
+                        what(c),
+                        req as f64 * 100.0 / lim as f64,
+                        lim.div_ceil(10),
+                        lim / 4
+                    ),
+                );
+            }
+        }
+    }),
+};
+
+pub const SIZE_4: Rule = Rule {
+    id: "SIZE-4",
+    title: "Sidecars and init containers are Micro.",
+    stages: &[Construction, Audit, Cluster],
+    hint: "sidecars and init containers take the Micro size: 10m / 100m CPU, 128Mi memory",
+    check: Some(|f, j| {
+        for c in f.containers.iter().filter(|c| c.init || c.role != ContainerRole::Main) {
+            if preset_of(&c.resources.value) != Some(Size::Micro) {
+                j.fail(&c.resources.at, format!("{} is not sized Micro (10m / 100m CPU, 128Mi / 128Mi memory)", what(c)));
+            }
+        }
+    }),
+};

@@ -1,0 +1,200 @@
+//! The Kustomize tree: what file holds what. Paths are relative to the output folder (`apps/`).
+//!
+//! The workload in memory is complete. In the tree, the parts every app shares live in the
+//! components of `_shared/components/` and reach each workload through strategic-merge patches
+//! matched by literal container names (`litestream`, `restore-db`, ...) on workloads labelled
+//! `vixens.io/elite=true`; the per-app parts (environment, Secret, mounts) stay in the base.
+//! Nothing positional, no name patterns, no undefined variables.
+
+use std::collections::BTreeMap;
+
+use elite_core::pod::{self, Component, ContainerRole};
+use elite_core::render::{self, Object, workload, yaml};
+use elite_core::{AppSpec, Environment, Platform};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// The generated files: relative path → content.
+pub type Tree = BTreeMap<String, String>;
+
+/// Folder of the shared components, relative to the output folder.
+pub const COMPONENTS_DIR: &str = "_shared/components";
+/// Folder of the PriorityClasses.
+pub const PRIORITY_CLASSES_DIR: &str = "_shared/priority-classes";
+
+/// A kustomization.yaml (Kustomization or Component).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Kustomization {
+    api_version: &'static str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    resources: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    components: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    patches: Vec<Patch>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Patch {
+    target: Target,
+    patch: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Target {
+    group: &'static str,
+    version: &'static str,
+    kind: &'static str,
+    label_selector: String,
+}
+
+fn kustomization(resources: Vec<String>, components: Vec<String>) -> Kustomization {
+    Kustomization {
+        api_version: "kustomize.config.k8s.io/v1beta1",
+        kind: "Kustomization",
+        resources,
+        components,
+        patches: Vec::new(),
+    }
+}
+
+/// File name of an object: `<kind>-<name>.yaml`, lowercase.
+pub fn file_name(o: &Object) -> String {
+    format!("{}-{}.yaml", o.kind.to_ascii_lowercase(), o.name)
+}
+
+fn put<T: Serialize>(tree: &mut Tree, path: String, docs: &[T]) -> Result<(), String> {
+    let content = yaml::file(docs).map_err(|e| format!("{path}: {e}"))?;
+    if tree.insert(path.clone(), content).is_some() {
+        return Err(format!("two generated files have the path {path}"));
+    }
+    Ok(())
+}
+
+/// The shared part of a durability container, as the component patches it in.
+fn shared_container(role: ContainerRole) -> k8s_openapi::api::core::v1::Container {
+    workload::split_container(workload::container("", &pod::shared_container(role))).1
+}
+
+/// The strategic-merge patch a component applies to every Elite workload.
+pub fn component_patch(c: Component) -> Value {
+    let (init, main) = workload::component_roles(c);
+    let mut spec = serde_json::Map::new();
+    let mut template_spec = serde_json::Map::new();
+    if c == Component::Standard {
+        let (security, grace) = workload::standard_pod_fields();
+        spec.insert("revisionHistoryLimit".into(), json!(workload::REVISION_HISTORY_LIMIT));
+        template_spec.insert("securityContext".into(), serde_json::to_value(security).expect("serializes"));
+        template_spec.insert("terminationGracePeriodSeconds".into(), json!(grace));
+    }
+    let list = |roles: &[ContainerRole]| -> Value {
+        Value::Array(roles.iter().map(|r| serde_json::to_value(shared_container(*r)).expect("serializes")).collect())
+    };
+    if !init.is_empty() {
+        template_spec.insert("initContainers".into(), list(init));
+    }
+    if !main.is_empty() {
+        template_spec.insert("containers".into(), list(main));
+    }
+    spec.insert("template".into(), json!({ "spec": template_spec }));
+    json!({ "apiVersion": "apps/v1", "kind": "Deployment", "metadata": { "name": c.dir() }, "spec": spec })
+}
+
+/// The base form of a complete workload: what the components add is taken out.
+pub fn base_workload(full: &Value) -> Value {
+    let mut w = full.clone();
+    let spec = w["spec"].as_object_mut().expect("workload spec");
+    spec.remove("revisionHistoryLimit");
+    let pod = spec["template"]["spec"].as_object_mut().expect("pod spec");
+    pod.remove("securityContext");
+    pod.remove("terminationGracePeriodSeconds");
+    for list in ["initContainers", "containers"] {
+        let Some(Value::Array(containers)) = pod.get_mut(list) else { continue };
+        for c in containers.iter_mut() {
+            let shared = c["name"].as_str().and_then(ContainerRole::of_name).is_some_and(workload::is_shared);
+            if shared {
+                let keep = ["name", "env", "envFrom", "volumeMounts"];
+                c.as_object_mut().expect("container").retain(|k, _| keep.contains(&k.as_str()));
+            }
+        }
+    }
+    w
+}
+
+fn component_file(c: Component) -> Result<Kustomization, String> {
+    let patch = yaml::to_yaml(&component_patch(c))?;
+    let patches = ["Deployment", "StatefulSet"]
+        .into_iter()
+        .map(|kind| Patch {
+            target: Target {
+                group: "apps",
+                version: "v1",
+                kind,
+                label_selector: format!("{}=true", elite_core::platform::ELITE_LABEL),
+            },
+            patch: patch.replacen("kind: Deployment", &format!("kind: {kind}"), 1),
+        })
+        .collect();
+    Ok(Kustomization {
+        api_version: "kustomize.config.k8s.io/v1alpha1",
+        kind: "Component",
+        resources: Vec::new(),
+        components: Vec::new(),
+        patches,
+    })
+}
+
+/// Relative path from an app's `base/` to the output root.
+fn to_root(app: &AppSpec) -> String {
+    "../".repeat(app.folder().split('/').count() + 1)
+}
+
+/// Lays out the whole tree for `apps`.
+pub fn tree(apps: &[AppSpec], platform: &Platform) -> Result<Tree, String> {
+    let mut t = Tree::new();
+    for c in Component::ALL {
+        put(&mut t, format!("{COMPONENTS_DIR}/{}/kustomization.yaml", c.dir()), &[component_file(c)?])?;
+    }
+    let classes = render::priority_classes();
+    for o in &classes {
+        put(&mut t, format!("{PRIORITY_CLASSES_DIR}/{}", file_name(o)), &[&o.value])?;
+    }
+    put(
+        &mut t,
+        format!("{PRIORITY_CLASSES_DIR}/kustomization.yaml"),
+        &[kustomization(classes.iter().map(file_name).collect(), Vec::new())],
+    )?;
+    for app in apps {
+        let dir = app.folder();
+        let plan = pod::plan(app);
+        let mut resources = Vec::new();
+        for o in render::render_base(app, platform) {
+            let value = if o.kind == "Deployment" || o.kind == "StatefulSet" { base_workload(&o.value) } else { o.value.clone() };
+            let name = file_name(&o);
+            put(&mut t, format!("{dir}/base/{name}"), &[value])?;
+            resources.push(name);
+        }
+        let components =
+            plan.components.iter().map(|c| format!("{}{COMPONENTS_DIR}/{}", to_root(app), c.dir())).collect();
+        put(&mut t, format!("{dir}/base/kustomization.yaml"), &[kustomization(resources, components)])?;
+        for env in &app.environments {
+            let mut resources = vec!["../../base".to_owned()];
+            for o in render::render_env(app, platform, *env) {
+                let name = file_name(&o);
+                put(&mut t, format!("{dir}/overlays/{}/{name}", env.as_str()), &[&o.value])?;
+                resources.push(name);
+            }
+            put(&mut t, format!("{dir}/overlays/{}/kustomization.yaml", env.as_str()), &[kustomization(resources, Vec::new())])?;
+        }
+    }
+    Ok(t)
+}
+
+/// Overlay folders of `app`, relative to the output root, with their environment.
+pub fn overlays(app: &AppSpec) -> Vec<(Environment, String)> {
+    app.environments.iter().map(|e| (*e, format!("{}/overlays/{}", app.folder(), e.as_str()))).collect()
+}

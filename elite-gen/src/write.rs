@@ -1,0 +1,170 @@
+//! The only module that touches the file system. The generator owns exactly the files that
+//! start with its header: it never writes over, nor deletes, any other file. Every write goes to
+//! a temporary file that is then renamed, so no file is ever half-written.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use elite_core::render::yaml::HEADER;
+
+use crate::layout::Tree;
+
+/// A difference between the tree on disk and the tree the declarations produce.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Drift {
+    /// A generated file is missing.
+    Missing(String),
+    /// A generated file was edited.
+    Changed(String),
+    /// A generated file no longer corresponds to any declaration.
+    Stale(String),
+    /// A file the generator did not write sits where it wants to write.
+    NotOurs(String),
+}
+
+impl std::fmt::Display for Drift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Drift::Missing(p) => write!(f, "missing: {p}"),
+            Drift::Changed(p) => write!(f, "changed: {p}"),
+            Drift::Stale(p) => write!(f, "stale:   {p} (its app is no longer declared)"),
+            Drift::NotOurs(p) => write!(f, "blocked: {p} exists and was not written by elite-gen"),
+        }
+    }
+}
+
+/// What a write did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub written: Vec<String>,
+    pub deleted: Vec<String>,
+    pub unchanged: usize,
+}
+
+fn is_generated(path: &Path) -> bool {
+    let Ok(mut f) = fs::File::open(path) else { return false };
+    let mut buf = vec![0u8; HEADER.len() + 1];
+    let mut read = 0;
+    while read < buf.len() {
+        match std::io::Read::read(&mut f, &mut buf[read..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => read += n,
+        }
+    }
+    buf.truncate(read);
+    buf.starts_with(HEADER.as_bytes()) && buf.get(HEADER.len()) == Some(&b'\n')
+}
+
+/// Every generated file under `root`, relative, skipping `src/`, `target/` and hidden folders.
+fn generated_files(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        let Ok(entries) = fs::read_dir(root.join(&rel)) else { continue };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rel_path = rel.join(&name);
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                if !(name.starts_with('.') || (rel.as_os_str().is_empty() && (name == "src" || name == "target"))) {
+                    stack.push(rel_path);
+                }
+            } else if ft.is_file() && is_generated(&e.path()) {
+                out.push(rel_path.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Compares `tree` with the files under `root`, writing nothing.
+pub fn check(root: &Path, tree: &Tree) -> Vec<Drift> {
+    let mut drift = Vec::new();
+    for (rel, content) in tree {
+        let path = root.join(rel);
+        match fs::read(&path) {
+            Err(_) => drift.push(Drift::Missing(rel.clone())),
+            Ok(_) if !is_generated(&path) => drift.push(Drift::NotOurs(rel.clone())),
+            Ok(bytes) if bytes != content.as_bytes() => drift.push(Drift::Changed(rel.clone())),
+            Ok(_) => {}
+        }
+    }
+    for rel in generated_files(root) {
+        if !tree.contains_key(&rel) {
+            drift.push(Drift::Stale(rel));
+        }
+    }
+    drift.sort();
+    drift
+}
+
+/// Writes `tree` under `root`: new and changed files atomically, stale generated files deleted.
+/// Refuses (before writing anything) when a file it did not generate is in the way.
+pub fn write(root: &Path, tree: &Tree) -> Result<Summary, String> {
+    let blocked: Vec<String> = tree
+        .keys()
+        .filter(|rel| {
+            let p = root.join(rel);
+            p.exists() && !is_generated(&p)
+        })
+        .cloned()
+        .collect();
+    if !blocked.is_empty() {
+        return Err(format!(
+            "refusing to write: these files exist and were not written by elite-gen (no `{HEADER}` header); move them away:\n  {}",
+            blocked.join("\n  ")
+        ));
+    }
+    let mut summary = Summary::default();
+    for (rel, content) in tree {
+        let path = root.join(rel);
+        if fs::read(&path).is_ok_and(|b| b == content.as_bytes()) {
+            summary.unchanged += 1;
+            continue;
+        }
+        atomic_write(&path, content.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+        summary.written.push(rel.clone());
+    }
+    for rel in generated_files(root) {
+        if !tree.contains_key(&rel) {
+            let path = root.join(&rel);
+            fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            remove_empty_parents(root, &path);
+            summary.deleted.push(rel);
+        }
+    }
+    Ok(summary)
+}
+
+fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().expect("generated paths have a parent");
+    fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.elite-tmp-{}",
+        path.file_name().expect("file name").to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Removes the folders that deleting `file` left empty, up to `root`.
+fn remove_empty_parents(root: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}

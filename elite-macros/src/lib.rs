@@ -1,0 +1,1 @@
+//! `#[elite]` (see the compile-time issue).
