@@ -193,6 +193,7 @@ pub fn standard_annotations(app: &AppSpec, plan: &pod::PodPlan) -> BTreeMap<Stri
         (key("size"), app.size.name().to_owned()),
         (key("durability"), durability_summary(app)),
     ]);
+    a.insert("kubectl.kubernetes.io/default-container".into(), app.name.clone());
     if app.ha {
         a.insert(key("ha"), "true".into());
     }

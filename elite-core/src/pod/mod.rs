@@ -264,6 +264,12 @@ pub fn plan(app: &AppSpec) -> PodPlan {
         });
     }
     components.sort();
+    // Kustomize applies the components in order (standard, litestream, syncer), and a
+    // strategic-merge patch moves the containers it merges to the front of the list, in patch
+    // order. The pod is planned in the order that yields, so the in-memory pod and the built pod
+    // agree: durability sidecars first (config-syncer, litestream), the main container last
+    // (named by the `kubectl.kubernetes.io/default-container` annotation).
+    containers.rotate_left(1);
     PodPlan { init_containers, containers, volumes, termination_grace_seconds: TERMINATION_GRACE_SECONDS, components }
 }
 

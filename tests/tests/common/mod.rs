@@ -1,0 +1,89 @@
+//! Helpers shared by the workspace tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use elite_core::{AppSpec, Platform};
+use serde_json::Value;
+
+/// The declared apps of the workspace.
+pub fn apps() -> Vec<AppSpec> {
+    apps::all()
+}
+
+/// Generates the tree of `apps` into `dir` with the real writer.
+pub fn generate(apps: &[AppSpec], dir: &Path) -> elite_gen::layout::Tree {
+    let tree = elite_gen::layout::tree(apps, &Platform::default()).expect("layout");
+    elite_gen::write::write(dir, &tree).expect("write");
+    tree
+}
+
+/// Runs a tool that `.ci/install-tools` installs; fails the test with a clear message if absent.
+pub fn tool(name: &str) -> Command {
+    let found = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
+        .unwrap_or(false);
+    assert!(found, "`{name}` is not on PATH: run `.ci/install-tools` (it installs every tool the tests use)");
+    Command::new(name)
+}
+
+/// `kubectl kustomize DIR`, parsed into objects.
+pub fn kustomize(dir: &Path) -> Vec<Value> {
+    let out = tool("kubectl").arg("kustomize").arg(dir).output().expect("run kubectl");
+    assert!(
+        out.status.success(),
+        "kubectl kustomize {} failed:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    parse_yaml_stream(&String::from_utf8(out.stdout).expect("utf-8"))
+}
+
+/// Every document of a YAML stream, skipping empty ones.
+pub fn parse_yaml_stream(s: &str) -> Vec<Value> {
+    let docs: Vec<Value> = serde_saphyr::from_str_multiple(s).expect("valid YAML");
+    docs.into_iter().filter(|d| !d.is_null()).collect()
+}
+
+/// `Kind/namespace/name` of an object.
+pub fn id(v: &Value) -> String {
+    let s = |p: &str| v.pointer(p).and_then(Value::as_str).unwrap_or("");
+    format!("{}/{}/{}", s("/kind"), s("/metadata/namespace"), s("/metadata/name"))
+}
+
+/// The first difference between two values, as `path: left != right`.
+pub fn first_difference(path: &str, a: &Value, b: &Value) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<_> = x.keys().chain(y.keys()).collect();
+            keys.into_iter().find_map(|k| {
+                let p = format!("{path}.{k}");
+                match (x.get(k), y.get(k)) {
+                    (Some(l), Some(r)) => first_difference(&p, l, r),
+                    (l, r) => Some(format!("{p}: {l:?} != {r:?}")),
+                }
+            })
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                return Some(format!("{path}: {} items != {} items", x.len(), y.len()));
+            }
+            x.iter().zip(y).enumerate().find_map(|(i, (l, r))| first_difference(&format!("{path}[{i}]"), l, r))
+        }
+        _ if a == b => None,
+        _ => Some(format!("{path}: {a} != {b}")),
+    }
+}
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf()
+}
+
+/// The shared folder (`../shared` beside the checkout).
+pub fn shared() -> PathBuf {
+    let p = workspace().join("../shared");
+    assert!(p.is_dir(), "{} is missing: the tests read the CRD schemas from it", p.display());
+    p
+}
