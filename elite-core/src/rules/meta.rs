@@ -49,7 +49,7 @@ pub const META_2: Rule = Rule {
         if let Some(why) = dns1123_label_error(&f.name.value) {
             j.fail(&f.name.at, why);
         }
-        for c in &f.containers {
+        for c in f.containers.iter().filter(|c| c.name.value != f.name.value) {
             if let Some(why) = dns1123_label_error(&c.name.value) {
                 j.fail(&c.name.at, format!("container name: {why}"));
             }
