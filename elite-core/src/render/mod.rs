@@ -68,7 +68,7 @@ pub fn meta(app: &AppSpec, name: String) -> ObjectMeta {
 /// after the shared components are applied.
 pub fn render_base(app: &AppSpec, platform: &Platform) -> Vec<Object> {
     let plan = pod::plan(app);
-    let mut out = vec![workload::workload(app, &plan, platform)];
+    let mut out = vec![workload::workload(app, &plan)];
     out.extend(network::service(app));
     out.extend(network::pdb(app));
     for v in &app.volumes {

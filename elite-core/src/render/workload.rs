@@ -11,7 +11,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::Object;
 use crate::facts::{standard_annotations, standard_labels};
 use crate::model::{AppSpec, EnvValue, PortRef, Probe, ProbeAction, VolumeSource, WorkloadKind};
-use crate::platform::{Platform, SIDECAR_UID};
+use crate::platform::SIDECAR_UID;
 use crate::pod::{self, Component, ContainerPlan, ContainerRole, PodPlan, PodVolumeSource};
 
 fn port_ref(p: &PortRef) -> IntOrString {
@@ -170,7 +170,7 @@ fn selector(app: &AppSpec) -> BTreeMap<String, String> {
 }
 
 /// The complete pod spec.
-pub fn pod_spec(app: &AppSpec, plan: &PodPlan, platform: &Platform) -> core::PodSpec {
+pub fn pod_spec(app: &AppSpec, plan: &PodPlan) -> core::PodSpec {
     let (security_context, grace) = standard_pod_fields();
     let secret = pod::names::app_secret(app);
     let volumes = plan
@@ -203,7 +203,6 @@ pub fn pod_spec(app: &AppSpec, plan: &PodPlan, platform: &Platform) -> core::Pod
             vol
         })
         .collect();
-    let _ = platform;
     let spread = app.ha.then(|| {
         vec![core::TopologySpreadConstraint {
             max_skew: 1,
@@ -226,7 +225,7 @@ pub fn pod_spec(app: &AppSpec, plan: &PodPlan, platform: &Platform) -> core::Pod
 }
 
 /// The complete Deployment or StatefulSet.
-pub fn workload(app: &AppSpec, plan: &PodPlan, platform: &Platform) -> Object {
+pub fn workload(app: &AppSpec, plan: &PodPlan) -> Object {
     let labels = standard_labels(app);
     let template = core::PodTemplateSpec {
         metadata: Some(ObjectMeta {
@@ -234,7 +233,7 @@ pub fn workload(app: &AppSpec, plan: &PodPlan, platform: &Platform) -> Object {
             annotations: Some(standard_annotations(app, plan)),
             ..Default::default()
         }),
-        spec: Some(pod_spec(app, plan, platform)),
+        spec: Some(pod_spec(app, plan)),
     };
     let selector = LabelSelector { match_labels: Some(selector(app)), ..Default::default() };
     let meta = super::meta(app, app.name.clone());
