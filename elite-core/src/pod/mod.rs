@@ -248,13 +248,11 @@ pub fn plan(app: &AppSpec) -> PodPlan {
         mounts.push(durability_mount());
         let join = |dbs: &[&crate::model::Database]| dbs.iter().map(|d| d.path.as_str()).collect::<Vec<_>>().join(" ");
         let env = vec![plain("ELITE_DATABASES", join(&replicated)), plain("ELITE_EPHEMERAL", join(&ephemeral))];
+        // restore-db comes from the Litestream component even when it only cleans Ephemeral files.
+        components.push(Component::Litestream);
         init_containers.push(with_app_parts(ContainerRole::RestoreDb, env, &s3_secret, mounts.clone()));
         if !replicated.is_empty() {
-            components.push(Component::Litestream);
             containers.push(with_app_parts(ContainerRole::Litestream, Vec::new(), &s3_secret, mounts));
-        } else {
-            // Only Ephemeral or non-SQLite files: restore-db just cleans, from the Litestream component.
-            components.push(Component::Litestream);
         }
     }
     if components.len() > 1 {

@@ -64,6 +64,11 @@ pub fn meta(app: &AppSpec, name: String) -> ObjectMeta {
     }
 }
 
+/// The label selector of the app's pods (workload, Service, PodDisruptionBudget, spread).
+pub(crate) fn selector(app: &AppSpec) -> BTreeMap<String, String> {
+    BTreeMap::from([("app.kubernetes.io/name".to_owned(), app.name.clone())])
+}
+
 /// Objects that do not depend on the environment (the base), complete: the workload as it is
 /// after the shared components are applied.
 pub fn render_base(app: &AppSpec, platform: &Platform) -> Vec<Object> {

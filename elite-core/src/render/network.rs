@@ -8,13 +8,9 @@ use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec}
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::{Object, meta};
+use super::{Object, meta, selector};
 use crate::model::{AppSpec, Environment};
 use crate::platform::Platform;
-
-fn selector(app: &AppSpec) -> BTreeMap<String, String> {
-    BTreeMap::from([("app.kubernetes.io/name".to_owned(), app.name.clone())])
-}
 
 /// The Service exposing every declared port, by name.
 pub fn service(app: &AppSpec) -> Option<Object> {

@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::Object;
+use super::{Object, selector};
 use crate::facts::{standard_annotations, standard_labels};
 use crate::model::{AppSpec, EnvValue, PortRef, Probe, ProbeAction, VolumeSource, WorkloadKind};
 use crate::platform::SIDECAR_UID;
@@ -164,10 +164,6 @@ pub fn standard_pod_fields() -> (Option<core::PodSecurityContext>, Option<i64>) 
 
 /// `revisionHistoryLimit`, owned by the elite-standard component.
 pub const REVISION_HISTORY_LIMIT: i32 = 3;
-
-fn selector(app: &AppSpec) -> BTreeMap<String, String> {
-    BTreeMap::from([("app.kubernetes.io/name".to_owned(), app.name.clone())])
-}
 
 /// The complete pod spec.
 pub fn pod_spec(app: &AppSpec, plan: &PodPlan) -> core::PodSpec {
