@@ -133,7 +133,13 @@ impl AppBuilder {
         self
     }
     /// Declares a database file.
-    pub fn database(mut self, name: impl Into<String>, path: impl Into<String>, format: DbFormat, profile: BackupProfile) -> Self {
+    pub fn database(
+        mut self,
+        name: impl Into<String>,
+        path: impl Into<String>,
+        format: DbFormat,
+        profile: BackupProfile,
+    ) -> Self {
         let db = Database { name: name.into(), path: path.into(), format, profile };
         self.stateful().0.push(db);
         self
@@ -193,7 +199,8 @@ impl AppBuilder {
                 Violation {
                     rule: "DUR-1",
                     at: crate::facts::Loc::new("durability"),
-                    message: "durability is not stated: declare databases, a synced config directory, or stateless".into(),
+                    message: "durability is not stated: declare databases, a synced config directory, or stateless"
+                        .into(),
                     hint: crate::rules::rule("DUR-1").map_or("", |r| r.hint),
                 },
             );

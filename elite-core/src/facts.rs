@@ -86,6 +86,8 @@ pub struct ResourceFacts {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnvFacts {
     pub name: String,
+    /// Where the variable is set (`env[2]`, or a YAML path).
+    pub at: Loc,
     /// Whether the value is written in the manifest (rather than referenced from a Secret).
     pub literal: bool,
 }
@@ -124,7 +126,7 @@ pub struct DatabaseFacts {
 pub struct WorkloadFacts {
     pub kind: WorkloadKind,
     pub name: At<String>,
-    pub namespace: Option<String>,
+    pub namespace: Option<At<String>>,
     pub labels: At<BTreeMap<String, String>>,
     pub pod_annotations: At<BTreeMap<String, String>>,
     pub replicas: At<Option<i64>>,
@@ -141,7 +143,7 @@ pub struct WorkloadFacts {
     /// Init containers first, then containers, each in pod order.
     pub containers: Vec<ContainerFacts>,
     /// Names of the pod's volumes.
-    pub volumes: Vec<String>,
+    pub volumes: Vec<At<String>>,
     /// Declared databases; `None` when the source does not say.
     pub databases: Option<Vec<DatabaseFacts>>,
     /// The synced config directory; `None` when none (or unknown: see `durability`).
@@ -246,7 +248,7 @@ pub fn from_app(app: &AppSpec) -> WorkloadFacts {
     WorkloadFacts {
         kind: app.workload,
         name: at(app.name.clone(), "name"),
-        namespace: Some(app.namespace().to_owned()),
+        namespace: Some(at(app.namespace().to_owned(), if app.namespace.is_some() { "namespace" } else { "category" })),
         labels: at(standard_labels(app), "name"),
         pod_annotations: at(standard_annotations(app, &plan), "durability"),
         replicas: at(Some(i64::from(app.replicas)), "replicas"),
@@ -264,7 +266,14 @@ pub fn from_app(app: &AppSpec) -> WorkloadFacts {
             .map(|(i, e)| at((e.kind, e.reason.clone()), format!("exceptions[{i}]")))
             .collect(),
         containers,
-        volumes: plan.volumes.iter().map(|v| v.name.clone()).collect(),
+        volumes: plan
+            .volumes
+            .iter()
+            .map(|v| {
+                let declared = app.volumes.iter().position(|d| d.name == v.name);
+                at(v.name.clone(), declared.map_or_else(|| "durability".to_owned(), |i| format!("volumes[{i}]")))
+            })
+            .collect(),
         databases: Some(
             app.durability
                 .databases()
@@ -288,7 +297,9 @@ fn container_facts(c: &ContainerPlan, init: bool) -> ContainerFacts {
     // Declaration keys: the main container's facts come from the app's own attributes; the
     // durability containers come from `durability`.
     let main = c.role == ContainerRole::Main;
-    let key = |k: &str| if main { k.to_owned() } else { "durability".to_owned() };
+    let key = |k: &str| {
+        if main { k.to_owned() } else { "durability".to_owned() }
+    };
     let probe = |p: &Option<crate::model::Probe>, k: &str| {
         at(
             p.as_ref().map(|p| ProbeFacts {
@@ -303,7 +314,7 @@ fn container_facts(c: &ContainerPlan, init: bool) -> ContainerFacts {
     let r = c.resources();
     let bytes = |m: Memory| u64::from(m.mebibytes()) << 20;
     let millis = |c: Cpu| u64::from(c.millis());
-    let run_as_root = !c.security.add_capabilities.is_empty() || c.security.run_as_user.is_none();
+    let run_as_root = !c.security.add_capabilities.is_empty() || c.security.run_as_user.is_none_or(|uid| uid == 0);
     ContainerFacts {
         name: at(c.name.clone(), key("name")),
         role: c.role,
@@ -331,13 +342,18 @@ fn container_facts(c: &ContainerPlan, init: bool) -> ContainerFacts {
                 read_only_root_filesystem: Some(c.security.read_only_root),
                 seccomp_profile: Some("RuntimeDefault".into()),
             },
-            if main { "exceptions" } else { "durability" },
+            if main { "run_as_user" } else { "durability" },
         ),
         command_line: at(c.command.iter().chain(&c.args).cloned().collect(), key("args")),
         env: at(
             c.env
                 .iter()
-                .map(|e| EnvFacts { name: e.name.clone(), literal: matches!(e.value, crate::model::EnvValue::Plain(_)) })
+                .enumerate()
+                .map(|(i, e)| EnvFacts {
+                    name: e.name.clone(),
+                    at: Loc::new(if main { format!("env[{i}]") } else { "durability".to_owned() }),
+                    literal: matches!(e.value, crate::model::EnvValue::Plain(_)),
+                })
                 .collect(),
             key("env"),
         ),

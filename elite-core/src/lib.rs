@@ -6,8 +6,8 @@
 //! - [`facts`] and [`rules`]: the rule catalog, judged over declarations and manifests alike;
 //! - `render` (feature `render`): the Kubernetes objects, serialized to YAML.
 //!
-//! Without the `render` feature the crate has no dependency but serde, so the proc macro can run
-//! the catalog at compile time.
+//! Without the `render` feature the crate depends only on serde, serde_json and inventory, so
+//! the proc macro can run the catalog at compile time without building Kubernetes types.
 
 pub mod builder;
 pub mod facts;
@@ -16,13 +16,17 @@ pub mod names;
 pub mod platform;
 pub mod pod;
 pub mod quantity;
+pub mod registry;
 pub mod rules;
 
 #[cfg(feature = "render")]
 pub mod render;
+#[cfg(feature = "schema")]
+pub mod schema;
 
 pub use builder::AppBuilder;
 pub use model::*;
 pub use platform::Platform;
 pub use quantity::{Cpu, Memory};
+pub use registry::Elite;
 pub use rules::{CATALOG, Rule, Stage, Violation};

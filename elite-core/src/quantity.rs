@@ -56,7 +56,7 @@ impl fmt::Display for Cpu {
 
 impl fmt::Display for Memory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 % 1024 == 0 && self.0 > 0 {
+        if self.0.is_multiple_of(1024) && self.0 > 0 {
             write!(f, "{}Gi", self.0 / 1024)
         } else {
             write!(f, "{}Mi", self.0)

@@ -70,7 +70,11 @@ fn probe_rules() {
     assert_only(base().liveness(Probe::http("/h", "http").failure_threshold(5)), "PROBE-2", "probes.liveness");
     assert_only(base().runtime(Runtime::DotNet), "PROBE-3", "probes.startup");
     // A window of exactly 180 s passes; 181 s does not.
-    let at = |delay: u32| base().runtime(Runtime::Python).startup(Probe::http("/h", "http").initial_delay(delay).period(10).failure_threshold(17));
+    let at = |delay: u32| {
+        base()
+            .runtime(Runtime::Python)
+            .startup(Probe::http("/h", "http").initial_delay(delay).period(10).failure_threshold(17))
+    };
     assert!(broken(at(10)).is_empty());
     assert_only(at(11), "PROBE-3", "probes.startup");
     assert_only(base().readiness(Probe::http("/h", "web")), "PROBE-4", "probes.readiness");
@@ -80,7 +84,12 @@ fn probe_rules() {
 #[test]
 fn size_rules_on_custom_sizes() {
     let custom = |cr: u32, cl: u32, mr: u32, ml: u32| {
-        base().size(Size::Custom(Resources { cpu_request: Cpu(cr), cpu_limit: Cpu(cl), memory_request: Memory(mr), memory_limit: Memory(ml) }))
+        base().size(Size::Custom(Resources {
+            cpu_request: Cpu(cr),
+            cpu_limit: Cpu(cl),
+            memory_request: Memory(mr),
+            memory_limit: Memory(ml),
+        }))
     };
     assert!(broken(custom(100, 1000, 512, 512)).is_empty(), "exactly 10% passes");
     assert!(broken(custom(250, 1000, 512, 512)).is_empty(), "exactly 25% passes");
@@ -92,21 +101,35 @@ fn size_rules_on_custom_sizes() {
 
 #[test]
 fn durability_rules() {
-    assert_only(base().database("far", "/elsewhere/x.db", DbFormat::Sqlite, BackupProfile::Relaxed), "DUR-4", "databases[1].path");
+    assert_only(
+        base().database("far", "/elsewhere/x.db", DbFormat::Sqlite, BackupProfile::Relaxed),
+        "DUR-4",
+        "databases[1].path",
+    );
     assert_only(base().database("rel", "x.db", DbFormat::Sqlite, BackupProfile::Relaxed), "DUR-4", "databases[1].path");
-    assert_only(base().database("main", "/config/b.db", DbFormat::Sqlite, BackupProfile::Relaxed), "DUR-5", "databases[1].path");
+    assert_only(
+        base().database("main", "/config/b.db", DbFormat::Sqlite, BackupProfile::Relaxed),
+        "DUR-5",
+        "databases[1].path",
+    );
     let v = broken(base().replicas(2));
     assert_eq!(v, vec![("DUR-6", "replicas".to_owned())]);
     // A StatefulSet may run replicas, and a bbolt file is not replicated (no single-writer issue).
     assert!(broken(base().replicas(2).workload(WorkloadKind::StatefulSet)).is_empty());
-    assert_only(base().env("ADMIN_PASSWORD", "hunter2"), "DUR-7", "env");
+    assert_only(base().env("TZ", "UTC").env("ADMIN_PASSWORD", "hunter2"), "DUR-7", "env[1]");
     assert!(broken(base().secret_env("ADMIN_PASSWORD", "ADMIN_PASSWORD")).is_empty());
     assert_only(base().command(["sh", "-c"]).args(["apk add curl && exec app"]), "DUR-9", "args");
 }
 
 #[test]
 fn meta_and_security_rules() {
-    let img = |i: &str| AppBuilder::new("demo", Category::Media, i).port("http", 8080).liveness(Probe::http("/", "http")).readiness(Probe::http("/", "http")).stateless("t");
+    let img = |i: &str| {
+        AppBuilder::new("demo", Category::Media, i)
+            .port("http", 8080)
+            .liveness(Probe::http("/", "http"))
+            .readiness(Probe::http("/", "http"))
+            .stateless("t")
+    };
     assert_only(img("example/demo"), "META-1", "image");
     assert_only(img("example/demo:latest"), "META-1", "image");
     assert!(broken(img("registry:5000/demo@sha256:abc")).is_empty());
@@ -120,14 +143,16 @@ fn meta_and_security_rules() {
 
 #[test]
 fn ha_rule() {
-    let ha = |n: u16| AppBuilder::new("dns", Category::Network, "adguard/adguardhome:v0.107.57")
-        .role(Role::MissionCritical)
-        .port("http", 3000)
-        .liveness(Probe::http("/", "http"))
-        .readiness(Probe::http("/", "http"))
-        .stateless("t")
-        .ha()
-        .replicas(n);
+    let ha = |n: u16| {
+        AppBuilder::new("dns", Category::Network, "adguard/adguardhome:v0.107.57")
+            .role(Role::MissionCritical)
+            .port("http", 3000)
+            .liveness(Probe::http("/", "http"))
+            .readiness(Probe::http("/", "http"))
+            .stateless("t")
+            .ha()
+            .replicas(n)
+    };
     assert_only(ha(1), "HA-1", "replicas");
     assert!(broken(ha(2)).is_empty());
 }

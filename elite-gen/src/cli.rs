@@ -50,7 +50,11 @@ pub fn run(args: &Args, apps: Vec<AppSpec>, default_out: PathBuf) -> ExitCode {
             println!("{}: {} generated files are up to date ({} apps)", out.display(), tree.len(), apps.len());
             return ExitCode::SUCCESS;
         }
-        eprintln!("{}: {} file(s) differ from the declarations (run `cargo run` to regenerate):", out.display(), drift.len());
+        eprintln!(
+            "{}: {} file(s) differ from the declarations (run `cargo run` to regenerate):",
+            out.display(),
+            drift.len()
+        );
         for d in drift {
             eprintln!("  {d}");
         }
@@ -64,7 +68,14 @@ pub fn run(args: &Args, apps: Vec<AppSpec>, default_out: PathBuf) -> ExitCode {
             for d in &s.deleted {
                 println!("deleted {d}");
             }
-            println!("{}: {} apps, {} written, {} deleted, {} unchanged", out.display(), apps.len(), s.written.len(), s.deleted.len(), s.unchanged);
+            println!(
+                "{}: {} apps, {} written, {} deleted, {} unchanged",
+                out.display(),
+                apps.len(),
+                s.written.len(),
+                s.deleted.len(),
+                s.unchanged
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -113,7 +113,9 @@ pub fn base_workload(full: &Value) -> Value {
     pod.remove("securityContext");
     pod.remove("terminationGracePeriodSeconds");
     for list in ["initContainers", "containers"] {
-        let Some(Value::Array(containers)) = pod.get_mut(list) else { continue };
+        let Some(Value::Array(containers)) = pod.get_mut(list) else {
+            continue;
+        };
         for c in containers.iter_mut() {
             let shared = c["name"].as_str().and_then(ContainerRole::of_name).is_some_and(workload::is_shared);
             if shared {
@@ -173,7 +175,11 @@ pub fn tree(apps: &[AppSpec], platform: &Platform) -> Result<Tree, String> {
         let plan = pod::plan(app);
         let mut resources = Vec::new();
         for o in render::render_base(app, platform) {
-            let value = if o.kind == "Deployment" || o.kind == "StatefulSet" { base_workload(&o.value) } else { o.value.clone() };
+            let value = if o.kind == "Deployment" || o.kind == "StatefulSet" {
+                base_workload(&o.value)
+            } else {
+                o.value.clone()
+            };
             let name = file_name(&o);
             put(&mut t, format!("{dir}/base/{name}"), &[value])?;
             resources.push(name);
@@ -188,7 +194,11 @@ pub fn tree(apps: &[AppSpec], platform: &Platform) -> Result<Tree, String> {
                 put(&mut t, format!("{dir}/overlays/{}/{name}", env.as_str()), &[&o.value])?;
                 resources.push(name);
             }
-            put(&mut t, format!("{dir}/overlays/{}/kustomization.yaml", env.as_str()), &[kustomization(resources, Vec::new())])?;
+            put(
+                &mut t,
+                format!("{dir}/overlays/{}/kustomization.yaml", env.as_str()),
+                &[kustomization(resources, Vec::new())],
+            )?;
         }
     }
     Ok(t)

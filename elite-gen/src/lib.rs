@@ -1,6 +1,5 @@
 //! `elite-gen`: turns declared Elite apps into the Kustomize tree ArgoCD syncs.
 //!
-//! - [`registry`]: apps declared anywhere in the final binary, collected without a list;
 //! - [`validate`]: every rule on every app, and the rules that need all apps at once;
 //! - [`layout`]: the tree — shared components, priority classes, each app's base and overlays;
 //! - [`write`]: the only module that touches the file system: atomic writes, ownership, drift;
@@ -8,9 +7,7 @@
 
 pub mod cli;
 pub mod layout;
-pub mod registry;
 pub mod validate;
 pub mod write;
 
 pub use elite_core;
-pub use inventory;

@@ -1,14 +1,14 @@
-//! Checks a set of apps before anything is written: every catalog rule on every app, and the
-//! rules that need all apps at once (unique names, unique S3 prefixes: DUR-5).
+//! Checks a set of apps before anything is written: every catalog rule on every app (apps from
+//! `#[elite]` passed them at compile time; apps built at run time may not have), and the rules
+//! that need all apps at once (unique names: META-2; unique S3 prefixes: DUR-5).
 
 use std::collections::BTreeMap;
 
-use elite_core::names::dns1123_label_error;
+use elite_core::AppSpec;
 use elite_core::pod::names;
 use elite_core::rules::check_app;
-use elite_core::AppSpec;
 
-/// One problem with the app set: the app, the rule (or `DECL` for a malformed declaration),
+/// One problem with the app set: the app, the rule (or `DECL` for an inconsistent declaration),
 /// and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Problem {
@@ -36,29 +36,6 @@ pub fn validate(apps: &[AppSpec]) -> Vec<Problem> {
         *by_name.entry(&app.name).or_default() += 1;
         for v in check_app(app) {
             p(&app.name, v.rule, &v.at.0, v.message);
-        }
-        if let Some(why) = dns1123_label_error(app.namespace()) {
-            p(&app.name, "META-2", "namespace", format!("namespace: {why}"));
-        }
-        for v in &app.volumes {
-            if let Some(why) = dns1123_label_error(&v.name) {
-                p(&app.name, "META-2", "volumes", format!("volume name: {why}"));
-            }
-        }
-        for d in app.durability.databases() {
-            if let Some(why) = dns1123_label_error(&d.name) {
-                p(&app.name, "META-2", "databases", format!("database name: {why}"));
-            }
-        }
-        if let Some(ing) = &app.ingress {
-            if !app.ports.iter().any(|port| port.name == ing.port) {
-                p(&app.name, "DECL", "ingress", format!("the ingress targets port `{}`, which the app does not declare", ing.port));
-            }
-        }
-        if let Some(sync) = app.durability.config_sync() {
-            if !app.volumes.iter().any(|v| elite_core::path_is_under(&sync.dir, &v.mount_path)) {
-                p(&app.name, "DUR-3", "config_sync", format!("the synced directory {} is not inside a volume of the app", sync.dir));
-            }
         }
         if elite_core::pod::uses_s3(&app.durability) {
             let prefix = names::s3_prefix(app);

@@ -43,7 +43,9 @@ pub struct Summary {
 }
 
 fn is_generated(path: &Path) -> bool {
-    let Ok(mut f) = fs::File::open(path) else { return false };
+    let Ok(mut f) = fs::File::open(path) else {
+        return false;
+    };
     let mut buf = vec![0u8; HEADER.len() + 1];
     let mut read = 0;
     while read < buf.len() {
@@ -61,7 +63,9 @@ fn generated_files(root: &Path) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(rel) = stack.pop() {
-        let Ok(entries) = fs::read_dir(root.join(&rel)) else { continue };
+        let Ok(entries) = fs::read_dir(root.join(&rel)) else {
+            continue;
+        };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             let rel_path = rel.join(&name);

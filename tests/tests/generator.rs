@@ -78,10 +78,7 @@ fn check_names_hand_edits_missing_and_stale_files() {
     fs::write(dir.path().join(stale), format!("{HEADER}\nkind: Kustomization\n")).unwrap();
     let before = snapshot(dir.path());
     let drift = write::check(dir.path(), &t);
-    assert_eq!(
-        drift,
-        vec![Drift::Missing(missing.into()), Drift::Changed(edited.into()), Drift::Stale(stale.into())]
-    );
+    assert_eq!(drift, vec![Drift::Missing(missing.into()), Drift::Changed(edited.into()), Drift::Stale(stale.into())]);
     assert_eq!(before, snapshot(dir.path()), "--check writes nothing");
     // Regenerating repairs all three and removes the stale app's folder.
     let s = write::write(dir.path(), &t).unwrap();
@@ -131,7 +128,10 @@ fn run_cli(apps: Vec<elite_core::AppSpec>, dir: &Path) -> ExitCode {
 fn duplicate_and_invalid_names_fail_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let problems = elite_gen::validate::validate(&[app("dup"), app("dup")]);
-    assert!(problems.iter().any(|p| p.rule == "META-2" && p.message.contains("2 apps are named `dup`")), "{problems:#?}");
+    assert!(
+        problems.iter().any(|p| p.rule == "META-2" && p.message.contains("2 apps are named `dup`")),
+        "{problems:#?}"
+    );
     assert_eq!(run_cli(vec![app("dup"), app("dup")], dir.path()), ExitCode::from(2));
 
     let problems = elite_gen::validate::validate(&[app("not_a_label")]);
@@ -149,4 +149,11 @@ fn two_apps_sharing_an_s3_prefix_are_rejected() {
     a.namespace = Some("media".into());
     let problems = elite_gen::validate::validate(&[a.clone(), a]);
     assert!(problems.iter().any(|p| p.rule == "DUR-5" && p.message.contains("media/sonarr")), "{problems:#?}");
+}
+
+#[test]
+fn the_workspace_apps_pass_every_rule_including_the_cross_app_ones() {
+    let apps = apps::all();
+    assert!(apps.len() >= 3, "every #[elite] struct of the apps crate is collected: {apps:?}");
+    assert_eq!(elite_gen::validate::validate(&apps), vec![]);
 }

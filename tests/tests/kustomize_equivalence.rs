@@ -6,8 +6,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
-use elite_core::render;
 use elite_core::Platform;
+use elite_core::render;
 use serde_json::Value;
 
 #[test]
@@ -18,7 +18,8 @@ fn every_overlay_builds_to_the_in_memory_render() {
     generate(&apps, dir.path());
     for app in &apps {
         for (env, overlay) in elite_gen::layout::overlays(app) {
-            let built: BTreeMap<String, Value> = kustomize(&dir.path().join(&overlay)).into_iter().map(|v| (id(&v), v)).collect();
+            let built: BTreeMap<String, Value> =
+                kustomize(&dir.path().join(&overlay)).into_iter().map(|v| (id(&v), v)).collect();
             let expected: BTreeMap<String, Value> =
                 render::render(app, &Platform::default(), env).into_iter().map(|o| (o.id(), o.value)).collect();
             assert_eq!(
@@ -44,13 +45,21 @@ fn container_order_is_part_of_the_contract() {
     let built = kustomize(&dir.path().join("20-media/sonarr/overlays/prod"));
     let deploy = built.iter().find(|v| v["kind"] == "Deployment").unwrap();
     let names = |list: &str| -> Vec<String> {
-        deploy["spec"]["template"]["spec"][list].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect()
+        deploy["spec"]["template"]["spec"][list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(names("initContainers"), ["restore-config", "restore-db"]);
     // A strategic-merge patch moves what it merges to the front: sidecars come first, and the
     // main container is named by the default-container annotation.
     assert_eq!(names("containers"), ["config-syncer", "litestream", "sonarr"]);
-    assert_eq!(deploy["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/default-container"], "sonarr");
+    assert_eq!(
+        deploy["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/default-container"],
+        "sonarr"
+    );
 }
 
 #[test]
@@ -59,17 +68,21 @@ fn every_built_object_validates() {
     let apps = apps();
     generate(&apps, dir.path());
     let crds = load_crd_schemas();
-    let mut overlays: Vec<String> = apps.iter().flat_map(|a| elite_gen::layout::overlays(a).into_iter().map(|(_, o)| o)).collect();
+    let mut overlays: Vec<String> =
+        apps.iter().flat_map(|a| elite_gen::layout::overlays(a).into_iter().map(|(_, o)| o)).collect();
     overlays.push(elite_gen::layout::PRIORITY_CLASSES_DIR.to_owned());
     let mut custom = 0;
     for overlay in overlays {
         let objects = kustomize(&dir.path().join(&overlay));
-        let (crs, builtin): (Vec<Value>, Vec<Value>) = objects.into_iter().partition(|o| crds.contains_key(&crd_key(o)));
+        let (crs, builtin): (Vec<Value>, Vec<Value>) =
+            objects.into_iter().partition(|o| crds.contains_key(&crd_key(o)));
         // Kubernetes kinds: kubernetes-validate --strict at the cluster's version.
         let file = dir.path().join(format!("{}.built.yaml", overlay.replace('/', "_")));
-        let stream: String = builtin.iter().map(|o| format!("---\n{}", elite_core::render::yaml::to_yaml(o).unwrap())).collect();
+        let stream: String =
+            builtin.iter().map(|o| format!("---\n{}", elite_core::render::yaml::to_yaml(o).unwrap())).collect();
         std::fs::write(&file, stream).unwrap();
-        let out = tool("kubernetes-validate").args(["--strict", "-k", "1.34.0", "--no-warn"]).arg(&file).output().unwrap();
+        let out =
+            tool("kubernetes-validate").args(["--strict", "-k", "1.34.0", "--no-warn"]).arg(&file).output().unwrap();
         let report = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success() && !report.contains("ERROR"), "{overlay}: kubernetes-validate failed:\n{report}");
         assert_eq!(report.matches("passed").count(), builtin.len(), "{overlay}: every object was validated:\n{report}");
@@ -77,7 +90,8 @@ fn every_built_object_validates() {
         for cr in crs {
             let schema = &crds[&crd_key(&cr)];
             let validator = jsonschema::validator_for(schema).expect("CRD schema compiles");
-            let errors: Vec<String> = validator.iter_errors(&cr).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+            let errors: Vec<String> =
+                validator.iter_errors(&cr).map(|e| format!("{} at {}", e, e.instance_path)).collect();
             assert!(errors.is_empty(), "{overlay}: {} does not validate against its CRD: {errors:#?}", id(&cr));
             custom += 1;
         }

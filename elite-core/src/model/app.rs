@@ -85,10 +85,7 @@ impl AppSpec {
     }
     /// The volume mounted at `dir` or at a parent of it.
     pub fn volume_containing(&self, path: &str) -> Option<&Volume> {
-        self.volumes
-            .iter()
-            .filter(|v| path_is_under(path, &v.mount_path))
-            .max_by_key(|v| v.mount_path.len())
+        self.volumes.iter().filter(|v| path_is_under(path, &v.mount_path)).max_by_key(|v| v.mount_path.len())
     }
 }
 

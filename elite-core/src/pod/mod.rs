@@ -206,15 +206,15 @@ pub fn plan(app: &AppSpec) -> PodPlan {
     let data_mounts = |paths: &[&str]| -> Vec<Mount> {
         let mut mounts: Vec<Mount> = Vec::new();
         for p in paths {
-            if let Some(v) = app.volume_containing(p) {
-                if !mounts.iter().any(|m| m.volume == v.name) {
-                    mounts.push(Mount {
-                        volume: v.name.clone(),
-                        path: v.mount_path.clone(),
-                        sub_path: v.sub_path.clone(),
-                        read_only: false,
-                    });
-                }
+            if let Some(v) = app.volume_containing(p)
+                && !mounts.iter().any(|m| m.volume == v.name)
+            {
+                mounts.push(Mount {
+                    volume: v.name.clone(),
+                    path: v.mount_path.clone(),
+                    sub_path: v.sub_path.clone(),
+                    read_only: false,
+                });
             }
         }
         mounts

@@ -63,7 +63,14 @@ pub struct ManagedSecretReference {
 }
 
 /// An InfisicalSecret named `name` that fills Secret `secret` from `path` in `env`.
-pub fn infisical_secret(app: &AppSpec, platform: &Platform, env: Environment, name: String, secret: String, path: String) -> Object {
+pub fn infisical_secret(
+    app: &AppSpec,
+    platform: &Platform,
+    env: Environment,
+    name: String,
+    secret: String,
+    path: String,
+) -> Object {
     let ns = app.namespace().to_owned();
     Object::new(&InfisicalSecret {
         api_version: "secrets.infisical.com/v1alpha1".into(),

@@ -81,7 +81,10 @@ pub fn ingress(app: &AppSpec, platform: &Platform, env: Environment) -> Option<O
                     }],
                 }),
             }]),
-            tls: Some(vec![net::IngressTLS { hosts: Some(vec![host]), secret_name: Some(format!("{}-tls", app.name)) }]),
+            tls: Some(vec![net::IngressTLS {
+                hosts: Some(vec![host]),
+                secret_name: Some(format!("{}-tls", app.name)),
+            }]),
             default_backend: None,
         }),
         status: None,

@@ -31,9 +31,12 @@ fn probe(p: &Probe) -> core::Probe {
     };
     match &p.action {
         ProbeAction::Http { path, port } => {
-            out.http_get = Some(core::HTTPGetAction { path: Some(path.clone()), port: port_ref(port), ..Default::default() })
+            out.http_get =
+                Some(core::HTTPGetAction { path: Some(path.clone()), port: port_ref(port), ..Default::default() })
         }
-        ProbeAction::Tcp { port } => out.tcp_socket = Some(core::TCPSocketAction { port: port_ref(port), ..Default::default() }),
+        ProbeAction::Tcp { port } => {
+            out.tcp_socket = Some(core::TCPSocketAction { port: port_ref(port), ..Default::default() })
+        }
         ProbeAction::Exec { command } => out.exec = Some(core::ExecAction { command: Some(command.clone()) }),
     }
     out
@@ -62,7 +65,9 @@ pub fn container(app_secret: &str, c: &ContainerPlan) -> core::Container {
             c.env
                 .iter()
                 .map(|e| match &e.value {
-                    EnvValue::Plain(v) => core::EnvVar { name: e.name.clone(), value: Some(v.clone()), value_from: None },
+                    EnvValue::Plain(v) => {
+                        core::EnvVar { name: e.name.clone(), value: Some(v.clone()), value_from: None }
+                    }
                     EnvValue::Secret(k) => core::EnvVar {
                         name: e.name.clone(),
                         value: None,
@@ -185,7 +190,8 @@ pub fn pod_spec(app: &AppSpec, plan: &PodPlan) -> core::PodSpec {
                     })
                 }
                 PodVolumeSource::Declared(VolumeSource::Nfs { server, path }) => {
-                    vol.nfs = Some(core::NFSVolumeSource { server: server.clone(), path: path.clone(), read_only: None })
+                    vol.nfs =
+                        Some(core::NFSVolumeSource { server: server.clone(), path: path.clone(), read_only: None })
                 }
                 PodVolumeSource::Declared(VolumeSource::EmptyDir { size_limit_mi }) => {
                     vol.empty_dir = Some(core::EmptyDirVolumeSource {

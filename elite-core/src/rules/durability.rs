@@ -9,8 +9,8 @@ use crate::pod::ContainerRole;
 pub const DUR_1: Rule = Rule {
     id: "DUR-1",
     title: "An Elite app states its durability: its SQLite databases (each with a backup profile), whether its config directory is synced, or that it is stateless.",
-    stages: &[Construction, Audit, Cluster],
-    hint: "declare `databases(...)`, `config_sync = \"/config\"`, or `stateless = \"why\"`",
+    stages: &[Compile, Construction],
+    hint: "declare `sqlite(db, path = \"/config/app.db\", profile = Standard)`, `config_sync = \"/config\"`, or `stateless = \"why\"`",
     check: Some(|f, j| {
         let has_durability_containers = f.containers.iter().any(|c| c.role != ContainerRole::Main);
         if f.durability.value.is_none() && !has_durability_containers {
@@ -26,7 +26,7 @@ fn mounts_path(c: &ContainerFacts, path: &str) -> bool {
 pub const DUR_2: Rule = Rule {
     id: "DUR-2",
     title: "Each database has a `restore-db` init step (litestream restore -if-db-not-exists -if-replica-exists) and a `litestream` sidecar serving metrics on port 9090 named `metrics`.",
-    stages: &[Construction, Audit, Cluster, EndToEnd],
+    stages: &[Construction],
     hint: "declare the database with a backup profile: the generator adds restore-db and litestream",
     check: Some(|f, j| {
         let Some(dbs) = &f.databases else {
@@ -52,7 +52,10 @@ pub const DUR_2: Rule = Rule {
         match f.container(ContainerRole::Litestream) {
             Some(c) if !c.init => {
                 if !c.ports.iter().any(|(n, p)| n.as_deref() == Some("metrics") && *p == METRICS_PORT) {
-                    j.fail(&c.name.at, format!("the litestream sidecar does not declare port {METRICS_PORT} named `metrics`"));
+                    j.fail(
+                        &c.name.at,
+                        format!("the litestream sidecar does not declare port {METRICS_PORT} named `metrics`"),
+                    );
                 }
             }
             _ => j.fail(&f.durability.at, "databases are declared but there is no litestream sidecar"),
@@ -63,23 +66,36 @@ pub const DUR_2: Rule = Rule {
 pub const DUR_3: Rule = Rule {
     id: "DUR-3",
     title: "A synced config directory gets a `restore-config` init container and a `config-syncer` sidecar that excludes every database file and its -wal, -shm and litestream companions, with rclone glob patterns.",
-    stages: &[Construction, Audit, EndToEnd],
-    hint: "declare `config_sync = \"/config\"`: the generator adds restore-config, config-syncer and the filters",
+    stages: &[Compile, Construction],
+    hint: "sync a directory inside a volume of the app (`config_sync = \"/config\"` with `pvc(config, mount = \"/config\", ...)`): the generator adds restore-config, config-syncer and the filters",
     check: Some(|f, j| {
         let Some(dir) = &f.config_sync_dir else {
-            if f.container(ContainerRole::ConfigSyncer).is_some() && f.container(ContainerRole::RestoreConfig).is_none() {
+            if f.container(ContainerRole::ConfigSyncer).is_some() && f.container(ContainerRole::RestoreConfig).is_none()
+            {
                 j.fail(&f.name.at, "a config-syncer runs, but no restore-config init container restores first");
             }
             return;
         };
+        if let Some(main) = f.main()
+            && !mounts_path(main, &dir.value)
+        {
+            j.fail(&dir.at, format!("the synced directory {} is not inside a volume of the main container", dir.value));
+            return;
+        }
         for (role, init) in [(ContainerRole::RestoreConfig, true), (ContainerRole::ConfigSyncer, false)] {
             match f.container(role) {
                 Some(c) if c.init == init => {
                     if !mounts_path(c, &dir.value) {
-                        j.fail(&c.name.at, format!("{} does not mount the config directory {}", c.name.value, dir.value));
+                        j.fail(
+                            &c.name.at,
+                            format!("{} does not mount the config directory {}", c.name.value, dir.value),
+                        );
                     }
                 }
-                _ => j.fail(&dir.at, format!("config {} is synced but there is no {}", dir.value, role.fixed_name().unwrap_or_default())),
+                _ => j.fail(
+                    &dir.at,
+                    format!("config {} is synced but there is no {}", dir.value, role.fixed_name().unwrap_or_default()),
+                ),
             }
         }
     }),
@@ -88,8 +104,8 @@ pub const DUR_3: Rule = Rule {
 pub const DUR_4: Rule = Rule {
     id: "DUR-4",
     title: "Every database path is absolute and lies inside a volume mounted at the same path by the main container, the restore-db init container and the litestream sidecar.",
-    stages: &[Compile, Audit],
-    hint: "put the database under a `volume(...)` mount path of the app, e.g. `/config/app.db` with a volume at `/config`",
+    stages: &[Compile],
+    hint: "put the database under the mount path of a volume of the app, e.g. `/config/app.db` with `pvc(config, mount = \"/config\", size = \"1Gi\")`",
     check: Some(|f, j| {
         let Some(dbs) = &f.databases else { return };
         for db in dbs {
@@ -102,22 +118,50 @@ pub const DUR_4: Rule = Rule {
                 j.fail(&db.path.at, format!("database path `{path}` contains whitespace or a shell metacharacter"));
                 continue;
             }
-            let mut who: Vec<&ContainerFacts> = f.main().into_iter().collect();
+            // Outside the main container's volumes, nothing else can mount it: one error says it.
+            if let Some(main) = f.main()
+                && !mounts_path(main, path)
+            {
+                j.fail(
+                    &db.path.at,
+                    format!(
+                        "database `{path}` is not inside a volume mounted by the main container `{}`",
+                        main.name.value
+                    ),
+                );
+                continue;
+            }
+            let mut who: Vec<&ContainerFacts> = Vec::new();
             who.extend(f.container(ContainerRole::RestoreDb));
             if db.replicated {
                 who.extend(f.container(ContainerRole::Litestream));
             }
             for c in who {
                 if !mounts_path(c, path) {
-                    j.fail(&db.path.at, format!("database `{path}` is not inside a volume mounted by container `{}`", c.name.value));
+                    j.fail(
+                        &db.path.at,
+                        format!("database `{path}` is not inside a volume mounted by container `{}`", c.name.value),
+                    );
                 }
             }
             // The same volume, at the same path, in every container.
-            let main_mount = f.main().and_then(|m| m.mounts.iter().filter(|(_, d)| path_is_under(path, d)).max_by_key(|(_, d)| d.len()));
+            let main_mount = f
+                .main()
+                .and_then(|m| m.mounts.iter().filter(|(_, d)| path_is_under(path, d)).max_by_key(|(_, d)| d.len()));
             if let Some(mm) = main_mount {
-                for c in f.containers.iter().filter(|c| matches!(c.role, ContainerRole::RestoreDb | ContainerRole::Litestream)) {
+                for c in f
+                    .containers
+                    .iter()
+                    .filter(|c| matches!(c.role, ContainerRole::RestoreDb | ContainerRole::Litestream))
+                {
                     if !c.mounts.contains(mm) {
-                        j.fail(&db.path.at, format!("container `{}` does not mount volume `{}` at {} like the main container", c.name.value, mm.0, mm.1));
+                        j.fail(
+                            &db.path.at,
+                            format!(
+                                "container `{}` does not mount volume `{}` at {} like the main container",
+                                c.name.value, mm.0, mm.1
+                            ),
+                        );
                     }
                 }
             }
@@ -128,14 +172,17 @@ pub const DUR_4: Rule = Rule {
 pub const DUR_5: Rule = Rule {
     id: "DUR-5",
     title: "Each app replicates under its own S3 prefix (<bucket>/<namespace>/<app>/...); no two apps, and no two databases, share a replica path.",
-    stages: &[Compile, Generator, Audit],
+    stages: &[Compile, Generator],
     hint: "give every database a distinct name and path; app names are unique per namespace",
     check: Some(|f, j| {
         let Some(dbs) = &f.databases else { return };
         for (i, a) in dbs.iter().enumerate() {
             for b in &dbs[..i] {
                 if a.name == b.name {
-                    j.fail(&a.path.at, format!("two databases are named `{}`: they would share a replica path", a.name));
+                    j.fail(
+                        &a.path.at,
+                        format!("two databases are named `{}`: they would share a replica path", a.name),
+                    );
                 }
                 if a.path.value == b.path.value {
                     j.fail(&a.path.at, format!("two databases have the path {}", a.path.value));
@@ -148,7 +195,7 @@ pub const DUR_5: Rule = Rule {
 pub const DUR_6: Rule = Rule {
     id: "DUR-6",
     title: "A replicated SQLite database has one writer: a Deployment with replicated databases has replicas: 1 and strategy Recreate.",
-    stages: &[Compile, Audit, Cluster],
+    stages: &[Compile],
     hint: "keep `replicas = 1` for an app with replicated databases, or use `workload = StatefulSet`",
     check: Some(|f, j| {
         if f.kind != WorkloadKind::Deployment {
@@ -161,10 +208,13 @@ pub const DUR_6: Rule = Rule {
         if !replicated {
             return;
         }
-        if let Some(n) = f.replicas.value {
-            if n > 1 {
-                j.fail(&f.replicas.at, format!("{n} replicas would each replicate the same databases to the same path; at most 1 is allowed"));
-            }
+        if let Some(n) = f.replicas.value
+            && n > 1
+        {
+            j.fail(
+                &f.replicas.at,
+                format!("{n} replicas would each replicate the same databases to the same path; at most 1 is allowed"),
+            );
         }
         if f.strategy.value.as_deref() != Some("Recreate") {
             j.fail(
@@ -189,12 +239,12 @@ pub fn is_credential_name(name: &str) -> bool {
 pub const DUR_7: Rule = Rule {
     id: "DUR-7",
     title: "S3 credentials reach the pod only from the Secret an InfisicalSecret manages; no credential value appears in a manifest.",
-    stages: &[Construction, Audit, Cluster],
+    stages: &[Compile, Construction],
     hint: "reference the value with `secret(\"KEY\")`: it comes from the app's Infisical-managed Secret",
     check: Some(|f, j| {
         for c in &f.containers {
             for e in c.env.value.iter().filter(|e| e.literal && is_credential_name(&e.name)) {
-                j.fail(&c.env.at, format!("container `{}` sets credential `{}` to a literal value", c.name.value, e.name));
+                j.fail(&e.at, format!("container `{}` sets credential `{}` to a literal value", c.name.value, e.name));
             }
         }
     }),
@@ -203,26 +253,39 @@ pub const DUR_7: Rule = Rule {
 pub const DUR_8: Rule = Rule {
     id: "DUR-8",
     title: "Nothing is lost on a failed start: no replica → fresh start; unreadable replica → the init step fails; the config-syncer never deletes remote objects because the local side is empty or half-restored.",
-    stages: &[Construction, Audit, EndToEnd],
+    stages: &[Construction],
     hint: "restore steps must fail when S3 cannot be read: never `|| true`",
     check: Some(|f, j| {
-        for c in f.containers.iter().filter(|c| matches!(c.role, ContainerRole::RestoreConfig | ContainerRole::RestoreDb)) {
+        for c in
+            f.containers.iter().filter(|c| matches!(c.role, ContainerRole::RestoreConfig | ContainerRole::RestoreDb))
+        {
             let line = c.command_line.value.join(" ");
             if line.contains("|| true") || line.contains("||true") || line.contains("|| :") {
-                j.fail(&c.command_line.at, format!("{} swallows its errors (`|| true`): the app would start on an empty volume", c.name.value));
+                j.fail(
+                    &c.command_line.at,
+                    format!("{} swallows its errors (`|| true`): the app would start on an empty volume", c.name.value),
+                );
             }
         }
     }),
 };
 
 /// Commands that install software.
-pub const INSTALL_COMMANDS: [&str; 8] =
-    ["apk add", "apt-get install", "apt install", "pip install", "pip3 install", "yum install", "dnf install", "npm install"];
+pub const INSTALL_COMMANDS: [&str; 8] = [
+    "apk add",
+    "apt-get install",
+    "apt install",
+    "pip install",
+    "pip3 install",
+    "yum install",
+    "dnf install",
+    "npm install",
+];
 
 pub const DUR_9: Rule = Rule {
     id: "DUR-9",
     title: "No container installs software at start (apk add, apt-get, pip install): images are pinned and already contain their tools.",
-    stages: &[Compile, Audit, Cluster],
+    stages: &[Compile],
     hint: "bake the tools into a pinned image instead of installing them at every start",
     check: Some(|f, j| {
         for c in &f.containers {

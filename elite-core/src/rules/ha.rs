@@ -5,7 +5,7 @@ use super::{Rule, Stage::*};
 pub const HA_1: Rule = Rule {
     id: "HA-1",
     title: "An app declared highly available runs at least 2 replicas, has a PodDisruptionBudget (minAvailable: 1), spreads replicas across nodes, and a Kyverno policy flags it when those are missing.",
-    stages: &[Compile, Audit, Cluster],
+    stages: &[Compile],
     hint: "declare `ha` with `replicas = 2` (or more): the generator adds the PodDisruptionBudget and the spread",
     check: Some(|f, j| {
         let Some(ha) = &f.ha else {
@@ -16,7 +16,9 @@ pub const HA_1: Rule = Rule {
         }
         match f.replicas.value {
             Some(n) if n >= 2 => {}
-            n => j.fail(&f.replicas.at, format!("an HA app runs {} replica(s); at least 2 are required", n.unwrap_or(1))),
+            n => {
+                j.fail(&f.replicas.at, format!("an HA app runs {} replica(s); at least 2 are required", n.unwrap_or(1)))
+            }
         }
         if !f.spread_across_nodes.value {
             j.fail(&f.spread_across_nodes.at, "replicas are not spread across nodes (no topologySpreadConstraints or podAntiAffinity on kubernetes.io/hostname)");
@@ -24,10 +26,15 @@ pub const HA_1: Rule = Rule {
         match &f.pdb_min_available {
             None => j.undecidable("no PodDisruptionBudget in view"),
             Some(p) if p.value == Some(1) => {}
-            Some(p) => j.fail(&p.at, match p.value {
-                Some(n) => format!("the PodDisruptionBudget has minAvailable {n}; it must be 1"),
-                None => "no PodDisruptionBudget covers the workload".into(),
-            }),
+            Some(p) => j.fail(
+                &p.at,
+                match p.value {
+                    Some(n) => {
+                        format!("the PodDisruptionBudget has minAvailable {n}; it must be 1")
+                    }
+                    None => "no PodDisruptionBudget covers the workload".into(),
+                },
+            ),
         }
     }),
 };

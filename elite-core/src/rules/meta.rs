@@ -22,7 +22,7 @@ pub fn unpinned(image: &str) -> Option<String> {
 pub const META_1: Rule = Rule {
     id: "META-1",
     title: "Every image is pinned: an explicit tag other than `latest`, or a digest.",
-    stages: &[Compile, Audit, Cluster],
+    stages: &[Compile],
     hint: "pin the image to a version tag (`repo:1.2.3`) or a digest (`repo@sha256:...`)",
     check: Some(|f, j| {
         for c in &f.containers {
@@ -43,15 +43,30 @@ pub const REQUIRED_LABELS: [(&str, Option<&str>); 3] = [
 pub const META_2: Rule = Rule {
     id: "META-2",
     title: "Names are DNS-1123 labels (at most 63 characters); the app carries app.kubernetes.io/name, app.kubernetes.io/part-of: vixens and vixens.io/elite: \"true\".",
-    stages: &[Compile, Generator, Audit, Cluster],
+    stages: &[Compile, Generator],
     hint: "use lowercase letters, digits and `-`, at most 63 characters",
     check: Some(|f, j| {
         if let Some(why) = dns1123_label_error(&f.name.value) {
             j.fail(&f.name.at, why);
         }
+        if let Some(ns) = &f.namespace
+            && let Some(why) = dns1123_label_error(&ns.value)
+        {
+            j.fail(&ns.at, format!("namespace: {why}"));
+        }
         for c in f.containers.iter().filter(|c| c.name.value != f.name.value) {
             if let Some(why) = dns1123_label_error(&c.name.value) {
                 j.fail(&c.name.at, format!("container name: {why}"));
+            }
+        }
+        for v in &f.volumes {
+            if let Some(why) = dns1123_label_error(&v.value) {
+                j.fail(&v.at, format!("volume name: {why}"));
+            }
+        }
+        for d in f.databases.iter().flatten() {
+            if let Some(why) = dns1123_label_error(&d.name) {
+                j.fail(&d.path.at, format!("database name: {why}"));
             }
         }
         for (key, want) in REQUIRED_LABELS {
@@ -70,7 +85,7 @@ pub const META_2: Rule = Rule {
 pub const META_3: Rule = Rule {
     id: "META-3",
     title: "`revisionHistoryLimit: 3`.",
-    stages: &[Construction, Audit, Cluster],
+    stages: &[Construction],
     hint: "the elite-standard component sets revisionHistoryLimit: 3",
     check: Some(|f, j| {
         if matches!(f.kind, WorkloadKind::Job | WorkloadKind::CronJob) {

@@ -4,12 +4,14 @@
 //! declaration, the generator over every collected app, the audit over facts read from YAML, and
 //! the policy generator turns each rule into a Kyverno rule.
 
+pub mod declaration;
 mod durability;
 mod ha;
 mod meta;
 mod obs;
 mod priority;
 mod probes;
+pub mod reference;
 mod security;
 mod sizing;
 
@@ -177,7 +179,11 @@ pub fn violations(facts: &WorkloadFacts) -> Vec<Violation> {
         .collect()
 }
 
-/// Every violation of a declared app (the compile-time and generator check).
+/// Every violation of a declared app: the catalog over its facts, then the consistency of the
+/// declaration ([`declaration::DECL`]). This is the compile-time check of `#[elite]`, the check of
+/// [`AppBuilder::build`](crate::AppBuilder::build), and the generator's per-app check.
 pub fn check_app(app: &crate::AppSpec) -> Vec<Violation> {
-    violations(&crate::facts::from_app(app))
+    let mut v = violations(&crate::facts::from_app(app));
+    v.extend(declaration::check(app));
+    v
 }

@@ -6,8 +6,8 @@ use crate::pod::ContainerRole;
 pub const OBS_1: Rule = Rule {
     id: "OBS-1",
     title: "Litestream metrics on :9090 are scraped (PodMonitor, ServiceMonitor, or the prometheus.io/* annotations).",
-    stages: &[Construction, Audit],
-    hint: "the generator annotates the pod and writes a PodMonitor for every litestream sidecar",
+    stages: &[Construction],
+    hint: "the generator annotates every pod that runs a litestream sidecar with prometheus.io/scrape, port 9090 and path /metrics",
     check: Some(|f, j| {
         if f.container(ContainerRole::Litestream).is_none() {
             return;
@@ -16,7 +16,9 @@ pub const OBS_1: Rule = Rule {
         let annotated = a.get("prometheus.io/scrape").map(String::as_str) == Some("true")
             && a.get("prometheus.io/port").map(String::as_str) == Some("9090");
         if !annotated {
-            j.undecidable("no prometheus.io annotations for port 9090; a PodMonitor may scrape it (not visible on the workload)");
+            j.undecidable(
+                "no prometheus.io annotations for port 9090; a PodMonitor may scrape it (not visible on the workload)",
+            );
         }
     }),
 };
@@ -24,7 +26,8 @@ pub const OBS_1: Rule = Rule {
 pub const OBS_2: Rule = Rule {
     id: "OBS-2",
     title: "Alert rules exist and are tested: litestream sync lag (critical, 5 min), config-syncer restarts (warning, > 3 in 1 h), persistence latency (critical, > 500 ms for 2 min).",
-    stages: &[Generator, EndToEnd],
+    // Not enforced yet: the PrometheusRule and its promtool tests come with the observability issue.
+    stages: &[],
     hint: "the generator writes the PrometheusRule; promtool tests it",
     check: None,
 };

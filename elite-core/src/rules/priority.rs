@@ -6,7 +6,7 @@ use crate::model::{Priority, Role};
 pub const PRIO_1: Rule = Rule {
     id: "PRIO-1",
     title: "`priorityClassName` is one of vixens-critical, vixens-high, vixens-medium, vixens-low; the generator writes the four PriorityClasses.",
-    stages: &[Construction, Audit, Cluster],
+    stages: &[Compile, Construction],
     hint: "set `priority = Critical | High`",
     check: Some(|f, j| match &f.priority_class.value {
         None => j.fail(&f.priority_class.at, "no priorityClassName is set"),
@@ -21,16 +21,20 @@ pub const PRIO_1: Rule = Rule {
 pub const PRIO_2: Rule = Rule {
     id: "PRIO-2",
     title: "An Elite app uses vixens-critical or vixens-high.",
-    stages: &[Compile, Audit, Cluster],
+    stages: &[Compile],
     hint: "Elite apps run at `priority = High` (mission-critical and standard apps) or `priority = Critical` (core-infra)",
     check: Some(|f, j| {
-        if let Some(p) = f.priority_class.value.as_deref().and_then(Priority::from_class_name) {
-            if matches!(p, Priority::Medium | Priority::Low) {
-                j.fail(
-                    &f.priority_class.at,
-                    format!("priority is {} ({}); an Elite app must use vixens-critical or vixens-high", p.name(), p.class_name()),
-                );
-            }
+        if let Some(p) = f.priority_class.value.as_deref().and_then(Priority::from_class_name)
+            && matches!(p, Priority::Medium | Priority::Low)
+        {
+            j.fail(
+                &f.priority_class.at,
+                format!(
+                    "priority is {} ({}); an Elite app must use vixens-critical or vixens-high",
+                    p.name(),
+                    p.class_name()
+                ),
+            );
         }
     }),
 };
@@ -38,17 +42,21 @@ pub const PRIO_2: Rule = Rule {
 pub const PRIO_3: Rule = Rule {
     id: "PRIO-3",
     title: "vixens-critical is reserved for role core-infra, and core-infra must use it; mission-critical apps use vixens-high.",
-    stages: &[Compile, Audit, Cluster],
+    stages: &[Compile],
     hint: "core-infra ⇔ `priority = Critical`; mission-critical and standard apps take `priority = High`",
     check: Some(|f, j| {
         let Some(role) = &f.role else {
             return j.undecidable("the role is not stated (annotation vixens.io/role)");
         };
-        let Some(p) = f.priority_class.value.as_deref().and_then(Priority::from_class_name) else { return };
+        let Some(p) = f.priority_class.value.as_deref().and_then(Priority::from_class_name) else {
+            return;
+        };
         let at = &f.priority_class.at;
         match (role.value, p) {
             (Role::CoreInfra, Priority::Critical) => {}
-            (Role::CoreInfra, p) => j.fail(at, format!("role core-infra must use vixens-critical, found {}", p.class_name())),
+            (Role::CoreInfra, p) => {
+                j.fail(at, format!("role core-infra must use vixens-critical, found {}", p.class_name()))
+            }
             (r, Priority::Critical) => {
                 j.fail(at, format!("vixens-critical is reserved for core-infra, but the role is {}", r.as_str()))
             }
@@ -63,7 +71,7 @@ pub const PRIO_3: Rule = Rule {
 pub const PRIO_4: Rule = Rule {
     id: "PRIO-4",
     title: "The MinIO backup target must not be evictable during backup bursts: MinIO is core-infra.",
-    stages: &[Compile, Audit, Cluster],
+    stages: &[Compile],
     hint: "declare MinIO with `role = CoreInfra, priority = Critical`",
     check: Some(|f, j| {
         let is_minio = f.name.value == "minio"
@@ -83,10 +91,10 @@ pub const PRIO_4: Rule = Rule {
                 ),
             );
         }
-        if let Some(role) = &f.role {
-            if role.value != Role::CoreInfra {
-                j.fail(&role.at, format!("MinIO has role {}; it is core-infra", role.value.as_str()));
-            }
+        if let Some(role) = &f.role
+            && role.value != Role::CoreInfra
+        {
+            j.fail(&role.at, format!("MinIO has role {}; it is core-infra", role.value.as_str()));
         }
     }),
 };

@@ -6,8 +6,8 @@ use crate::facts::port_declared;
 pub const PROBE_1: Rule = Rule {
     id: "PROBE-1",
     title: "The main container has a liveness and a readiness probe.",
-    stages: &[Compile, Audit, Cluster],
-    hint: "add `liveness = http(\"/health\", port = \"http\")` and `readiness = ...`",
+    stages: &[Compile],
+    hint: "add `liveness(http = \"/health\", port = http)` and `readiness(http = \"/ready\", port = http)`",
     check: Some(|f, j| {
         let Some(main) = f.main() else {
             return j.fail(&f.name.at, "the workload has no main container");
@@ -24,17 +24,20 @@ pub const PROBE_1: Rule = Rule {
 pub const PROBE_2: Rule = Rule {
     id: "PROBE-2",
     title: "Liveness `failureThreshold` is exactly 3.",
-    stages: &[Compile, Audit, Cluster],
+    stages: &[Compile],
     hint: "leave `failure_threshold` at 3: restart after three failed checks",
     check: Some(|f, j| {
         for c in &f.containers {
-            if let Some(p) = &c.liveness.value {
-                if p.failure_threshold != 3 {
-                    j.fail(
-                        &c.liveness.at,
-                        format!("container `{}` has liveness failureThreshold {}; it must be 3", c.name.value, p.failure_threshold),
-                    );
-                }
+            if let Some(p) = &c.liveness.value
+                && p.failure_threshold != 3
+            {
+                j.fail(
+                    &c.liveness.at,
+                    format!(
+                        "container `{}` has liveness failureThreshold {}; it must be 3",
+                        c.name.value, p.failure_threshold
+                    ),
+                );
             }
         }
     }),
@@ -46,8 +49,8 @@ pub const MAX_STARTUP_WINDOW: u64 = 180;
 pub const PROBE_3: Rule = Rule {
     id: "PROBE-3",
     title: "Heavy runtimes (JVM, Python, .NET) have a startupProbe whose window (initialDelaySeconds + periodSeconds × failureThreshold) is at most 180 s.",
-    stages: &[Compile, Audit, Cluster],
-    hint: "add `startup = http(\"/ping\", port = \"http\", period = 10, failure_threshold = 18)` (a 180 s window)",
+    stages: &[Compile],
+    hint: "add `startup(http = \"/ping\", port = http, period = 10, failure_threshold = 18)`: a 180 s window",
     check: Some(|f, j| {
         let Some(runtime) = &f.runtime else {
             return j.undecidable("the runtime is not stated (annotation vixens.io/runtime)");
@@ -69,7 +72,11 @@ pub const PROBE_3: Rule = Rule {
         } else if runtime.value.is_heavy() {
             j.fail(
                 &main.startup.at,
-                format!("runtime {} is heavy and container `{}` has no startupProbe", runtime.value.name(), main.name.value),
+                format!(
+                    "runtime {} is heavy and container `{}` has no startupProbe",
+                    runtime.value.name(),
+                    main.name.value
+                ),
             );
         }
     }),
@@ -78,12 +85,14 @@ pub const PROBE_3: Rule = Rule {
 pub const PROBE_4: Rule = Rule {
     id: "PROBE-4",
     title: "Every probe targets a port that the same container declares (by name or number).",
-    stages: &[Compile, Audit, Cluster],
-    hint: "point the probe at a port of `ports(...)`, by name or number",
+    stages: &[Compile],
+    hint: "point the probe at a port declared with `port(name = number)`, by name or number",
     check: Some(|f, j| {
         for c in &f.containers {
             for (kind, probe) in [("liveness", &c.liveness), ("readiness", &c.readiness), ("startup", &c.startup)] {
-                let Some(port) = probe.value.as_ref().and_then(|p| p.port.as_ref()) else { continue };
+                let Some(port) = probe.value.as_ref().and_then(|p| p.port.as_ref()) else {
+                    continue;
+                };
                 if !port_declared(&c.ports, port) {
                     let declared: Vec<String> = c
                         .ports

@@ -7,7 +7,7 @@ use crate::pod::ContainerRole;
 pub const SEC_1: Rule = Rule {
     id: "SEC-1",
     title: "allowPrivilegeEscalation: false, capabilities drop ALL, seccompProfile RuntimeDefault on every container; runAsNonRoot unless the app declares a documented exception.",
-    stages: &[Compile, Audit, Cluster],
+    stages: &[Compile],
     hint: "run as a non-root user, or declare `exception(run_as_root = \"why\")` for an s6-overlay image",
     check: Some(|f, j| {
         for e in &f.exceptions {
@@ -29,7 +29,12 @@ pub const SEC_1: Rule = Rule {
             }
             let excepted = c.role == ContainerRole::Main && f.has_exception(ExceptionKind::RunAsRoot);
             if s.run_as_non_root != Some(true) && !excepted {
-                j.fail(&c.security.at, format!("container `{name}` may run as root (runAsNonRoot is not true) and no exception is documented"));
+                j.fail(
+                    &c.security.at,
+                    format!(
+                        "container `{name}` may run as root (runAsNonRoot is not true) and no exception is documented"
+                    ),
+                );
             }
         }
     }),
@@ -38,12 +43,15 @@ pub const SEC_1: Rule = Rule {
 pub const SEC_2: Rule = Rule {
     id: "SEC-2",
     title: "Sidecars and init containers run with readOnlyRootFilesystem: true.",
-    stages: &[Construction, Audit, Cluster],
+    stages: &[Construction],
     hint: "the durability containers are generated read-only; write to a mounted volume",
     check: Some(|f, j| {
         for c in f.containers.iter().filter(|c| c.init || c.role != ContainerRole::Main) {
             if c.security.value.read_only_root_filesystem != Some(true) {
-                j.fail(&c.security.at, format!("container `{}` does not set readOnlyRootFilesystem: true", c.name.value));
+                j.fail(
+                    &c.security.at,
+                    format!("container `{}` does not set readOnlyRootFilesystem: true", c.name.value),
+                );
             }
         }
     }),

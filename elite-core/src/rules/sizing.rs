@@ -17,9 +17,9 @@ fn preset_of(r: &ResourceFacts) -> Option<Size> {
 }
 
 fn mem(b: u64) -> String {
-    if b % (1 << 30) == 0 {
+    if b.is_multiple_of(1 << 30) {
         format!("{}Gi", b >> 30)
-    } else if b % (1 << 20) == 0 {
+    } else if b.is_multiple_of(1 << 20) {
         format!("{}Mi", b >> 20)
     } else {
         format!("{b} bytes")
@@ -34,8 +34,8 @@ fn what(c: &ContainerFacts) -> String {
 pub const SIZE_1: Rule = Rule {
     id: "SIZE-1",
     title: "Every container, init containers included, sets cpu and memory requests and limits.",
-    stages: &[Construction, Audit, Cluster],
-    hint: "give the workload an Elite size: `size = Micro | Small | Medium | Large`, or `size = custom(...)`",
+    stages: &[Compile, Construction],
+    hint: "give the workload an Elite size: `size = Micro | Small | Medium | Large`, or `size = Custom(cpu_request = \"100m\", cpu_limit = \"500m\", memory = \"768Mi\")`",
     check: Some(|f: &WorkloadFacts, j: &mut Judgement| {
         for c in &f.containers {
             let r = &c.resources.value;
@@ -58,18 +58,23 @@ pub const SIZE_1: Rule = Rule {
 pub const SIZE_2: Rule = Rule {
     id: "SIZE-2",
     title: "Memory request equals memory limit (Guaranteed memory).",
-    stages: &[Compile, Audit, Cluster],
-    hint: "use one memory value for request and limit: an OOMKill from overcommit is silent",
+    stages: &[Compile],
+    hint: "use one value for the memory request and limit (`memory = \"768Mi\"`): an OOMKill from overcommit is silent",
     check: Some(|f, j| {
         for c in &f.containers {
             let r = &c.resources.value;
-            if let (Some(req), Some(lim)) = (r.memory_request, r.memory_limit) {
-                if req != lim {
-                    j.fail(
-                        &c.resources.at,
-                        format!("{} requests {} of memory but is limited to {}; they must be equal", what(c), mem(req), mem(lim)),
-                    );
-                }
+            if let (Some(req), Some(lim)) = (r.memory_request, r.memory_limit)
+                && req != lim
+            {
+                j.fail(
+                    &c.resources.at,
+                    format!(
+                        "{} requests {} of memory but is limited to {}; they must be equal",
+                        what(c),
+                        mem(req),
+                        mem(lim)
+                    ),
+                );
             }
         }
     }),
@@ -78,14 +83,22 @@ pub const SIZE_2: Rule = Rule {
 pub const SIZE_3: Rule = Rule {
     id: "SIZE-3",
     title: "CPU request is below the CPU limit; for a custom size it is 10%–25% of the limit.",
-    stages: &[Compile, Audit, Cluster],
+    stages: &[Compile],
     hint: "pick a preset size, or set the CPU request to 10–25% of the limit (e.g. 100m / 500m)",
     check: Some(|f, j| {
         for c in &f.containers {
             let r = &c.resources.value;
-            let (Some(req), Some(lim)) = (r.cpu_request, r.cpu_limit) else { continue };
+            let (Some(req), Some(lim)) = (r.cpu_request, r.cpu_limit) else {
+                continue;
+            };
             if req >= lim {
-                j.fail(&c.resources.at, format!("{} requests {req}m of CPU with a limit of {lim}m; the request must be below the limit", what(c)));
+                j.fail(
+                    &c.resources.at,
+                    format!(
+                        "{} requests {req}m of CPU with a limit of {lim}m; the request must be below the limit",
+                        what(c)
+                    ),
+                );
             } else if preset_of(r).is_none() && (req * 100 < lim * 10 || req * 100 > lim * 25) {
                 j.fail(
                     &c.resources.at,
@@ -105,12 +118,15 @@ pub const SIZE_3: Rule = Rule {
 pub const SIZE_4: Rule = Rule {
     id: "SIZE-4",
     title: "Sidecars and init containers are Micro.",
-    stages: &[Construction, Audit, Cluster],
+    stages: &[Construction],
     hint: "sidecars and init containers take the Micro size: 10m / 100m CPU, 128Mi memory",
     check: Some(|f, j| {
         for c in f.containers.iter().filter(|c| c.init || c.role != ContainerRole::Main) {
             if preset_of(&c.resources.value) != Some(Size::Micro) {
-                j.fail(&c.resources.at, format!("{} is not sized Micro (10m / 100m CPU, 128Mi / 128Mi memory)", what(c)));
+                j.fail(
+                    &c.resources.at,
+                    format!("{} is not sized Micro (10m / 100m CPU, 128Mi / 128Mi memory)", what(c)),
+                );
             }
         }
     }),

@@ -21,9 +21,8 @@ pub fn generate(apps: &[AppSpec], dir: &Path) -> elite_gen::layout::Tree {
 
 /// Runs a tool that `.ci/install-tools` installs; fails the test with a clear message if absent.
 pub fn tool(name: &str) -> Command {
-    let found = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
-        .unwrap_or(false);
+    let found =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file())).unwrap_or(false);
     assert!(found, "`{name}` is not on PATH: run `.ci/install-tools` (it installs every tool the tests use)");
     Command::new(name)
 }

@@ -1,0 +1,21 @@
+//! META-2: names are DNS-1123 labels.
+
+use elite_macros::elite;
+
+#[elite(
+    category = Media,
+    size = Small,
+    priority = High,
+    runtime = Go,
+    image = "example/demo:1.2.3",
+    port(http = 8080),
+    liveness(http = "/health", port = http),
+    readiness(http = "/health", port = http),
+    pvc(config, mount = "/config", size = "1Gi"),
+    sqlite(main, path = "/config/app.db", profile = Standard),
+    config_sync = "/config",
+    name = "Demo_App",
+)]
+struct Demo;
+
+fn main() {}

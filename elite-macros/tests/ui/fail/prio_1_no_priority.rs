@@ -1,0 +1,19 @@
+//! PRIO-1: every workload names a priority class.
+
+use elite_macros::elite;
+
+#[elite(
+    category = Media,
+    size = Small,
+    runtime = Go,
+    image = "example/demo:1.2.3",
+    port(http = 8080),
+    liveness(http = "/health", port = http),
+    readiness(http = "/health", port = http),
+    pvc(config, mount = "/config", size = "1Gi"),
+    sqlite(main, path = "/config/app.db", profile = Standard),
+    config_sync = "/config",
+)]
+struct Demo;
+
+fn main() {}

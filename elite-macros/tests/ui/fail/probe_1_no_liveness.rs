@@ -1,0 +1,19 @@
+//! PROBE-1: the main container has a liveness and a readiness probe.
+
+use elite_macros::elite;
+
+#[elite(
+    category = Media,
+    size = Small,
+    priority = High,
+    runtime = Go,
+    image = "example/demo:1.2.3",
+    port(http = 8080),
+    readiness(http = "/health", port = http),
+    pvc(config, mount = "/config", size = "1Gi"),
+    sqlite(main, path = "/config/app.db", profile = Standard),
+    config_sync = "/config",
+)]
+struct Demo;
+
+fn main() {}

@@ -1,0 +1,20 @@
+//! PROBE-3: a heavy runtime needs a startupProbe; the error points at the runtime that requires it.
+
+use elite_macros::elite;
+
+#[elite(
+    category = Media,
+    size = Small,
+    priority = High,
+    runtime = Python,
+    image = "example/demo:1.2.3",
+    port(http = 8080),
+    liveness(http = "/health", port = http),
+    readiness(http = "/health", port = http),
+    pvc(config, mount = "/config", size = "1Gi"),
+    sqlite(main, path = "/config/app.db", profile = Standard),
+    config_sync = "/config",
+)]
+struct Demo;
+
+fn main() {}

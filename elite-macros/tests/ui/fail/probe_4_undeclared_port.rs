@@ -1,0 +1,20 @@
+//! PROBE-4: a probe targets a declared port.
+
+use elite_macros::elite;
+
+#[elite(
+    category = Media,
+    size = Small,
+    priority = High,
+    runtime = Go,
+    image = "example/demo:1.2.3",
+    port(http = 8080),
+    liveness(http = "/health", port = http),
+    readiness(http = "/health", port = web),
+    pvc(config, mount = "/config", size = "1Gi"),
+    sqlite(main, path = "/config/app.db", profile = Standard),
+    config_sync = "/config",
+)]
+struct Demo;
+
+fn main() {}

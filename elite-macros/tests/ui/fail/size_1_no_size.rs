@@ -1,0 +1,19 @@
+//! SIZE-1: every container sets requests and limits, so `size` is required.
+
+use elite_macros::elite;
+
+#[elite(
+    category = Media,
+    priority = High,
+    runtime = Go,
+    image = "example/demo:1.2.3",
+    port(http = 8080),
+    liveness(http = "/health", port = http),
+    readiness(http = "/health", port = http),
+    pvc(config, mount = "/config", size = "1Gi"),
+    sqlite(main, path = "/config/app.db", profile = Standard),
+    config_sync = "/config",
+)]
+struct Demo;
+
+fn main() {}

@@ -1,0 +1,75 @@
+//! Declarations on the edge of a rule compile, and what runs is what was declared.
+
+use elite_core::{Elite, model::*};
+use elite_macros::elite;
+
+/// PROBE-3: a startup window of exactly 180 s (0 + 10 x 18) is allowed for a heavy runtime.
+#[elite(
+    category = Media, size = Medium, priority = High, runtime = DotNet,
+    image = "ghcr.io/linuxserver/sonarr:version-4.0.16.2944",
+    port(http = 8989),
+    liveness(http = "/ping", port = http),
+    readiness(http = "/ping", port = http),
+    startup(http = "/ping", port = http, period = 10, failure_threshold = 18),
+    stateless = "test",
+)]
+struct StartupAt180;
+
+/// SIZE-3: a custom CPU request of exactly 10% of the limit.
+#[elite(
+    category = Tools, size = Custom(cpu_request = "100m", cpu_limit = "1", memory = "768Mi"), priority = High,
+    runtime = Go, image = "example/tool:1.0", port(http = 80),
+    liveness(tcp = http), readiness(tcp = 80), stateless = "test",
+)]
+struct CpuAt10Percent;
+
+/// SIZE-3: exactly 25%, with memory request and limit written apart (and equal, SIZE-2).
+#[elite(
+    category = Tools,
+    size = Custom(cpu_request = "250m", cpu_limit = "1", memory_request = "1Gi", memory_limit = "1024Mi"),
+    priority = High, runtime = Go, image = "example/tool:1.0", port(http = 80),
+    liveness(tcp = http), readiness(tcp = http), stateless = "test",
+)]
+struct CpuAt25Percent;
+
+/// HA-1 with exactly 2 replicas; SEC-1 with a documented exception; DUR-6 allows replicas in a
+/// StatefulSet; PRIO-3 core-infra at Critical; a digest is pinned (META-1).
+#[elite(
+    name = "adguard-home", category = Network, role = CoreInfra, size = Small, priority = Critical,
+    runtime = Go, image = "adguard/adguardhome@sha256:0123456789abcdef",
+    port(http = 3000), port(dns = 53, udp), port(dns_tcp = 53),
+    liveness(http = "/", port = http), readiness(tcp = dns_tcp),
+    pvc(work, mount = "/opt/adguardhome/work", size = "2Gi"),
+    sqlite(sessions, path = "/opt/adguardhome/work/sessions.db", profile = Critical),
+    bbolt(stats, path = "/opt/adguardhome/work/stats.db", profile = Ephemeral),
+    config_sync(dir = "/opt/adguardhome/work", exclude = ["/data/querylog.json*"]),
+    ha, replicas = 2, workload = StatefulSet,
+    exception(run_as_root = "s6-overlay starts as root and drops privileges itself"),
+    env(TZ = "Europe/Paris", ADMIN_PASSWORD = secret("ADMIN_PASSWORD")),
+    environments = [Prod],
+)]
+struct AdguardHome;
+
+fn main() {
+    let startup = StartupAt180::spec().probes.startup.expect("declared");
+    assert_eq!(startup.window_seconds(), 180);
+    assert_eq!(CpuAt10Percent::spec().size.resources().cpu_request.millis(), 100);
+    assert_eq!(CpuAt25Percent::NAME, "cpu-at25-percent");
+
+    let adguard = AdguardHome::spec();
+    assert_eq!(AdguardHome::NAME, "adguard-home");
+    assert_eq!(adguard.ports.iter().map(|p| (p.name.as_str(), p.number, p.protocol)).collect::<Vec<_>>(), [
+        ("http", 3000, Protocol::Tcp),
+        ("dns", 53, Protocol::Udp),
+        ("dns-tcp", 53, Protocol::Tcp)
+    ]);
+    assert_eq!(adguard.env[1].value, EnvValue::Secret(SecretKey { key: "ADMIN_PASSWORD".into() }));
+    assert_eq!(adguard.exceptions[0].kind, ExceptionKind::RunAsRoot);
+    assert_eq!(adguard.environments, [Environment::Prod]);
+    assert_eq!(adguard.durability.databases().len(), 2);
+    assert!(elite_core::rules::check_app(&adguard).is_empty());
+
+    // Every declared struct is registered, sorted by folder (20-media, 40-network, 70-tools), then name.
+    let names: Vec<String> = elite_core::registry::collect().into_iter().map(|a| a.name).collect();
+    assert_eq!(names, ["startup-at180", "adguard-home", "cpu-at10-percent", "cpu-at25-percent"]);
+}
