@@ -332,7 +332,12 @@ pub fn shared_container(role: ContainerRole) -> ContainerPlan {
         }
         ContainerRole::ConfigSyncer => {
             c.probes = Probes {
-                liveness: Some(exec_probe(&["/bin/sh", "-c", "test -f /tmp/config-syncer.alive"], 30)),
+                // Alive while the loop runs and its pushes succeed: the file is touched every second
+                // when idle and after each successful push; five stale minutes mean S3 keeps failing.
+                liveness: Some(exec_probe(
+                    &["/bin/sh", "-c", "test -n \"$(find /tmp/config-syncer.alive -mmin -5)\""],
+                    30,
+                )),
                 readiness: Some(exec_probe(&["/bin/sh", "-c", "test -f /tmp/config-syncer.ready"], 10)),
                 startup: None,
             };

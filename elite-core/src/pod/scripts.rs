@@ -12,6 +12,8 @@ export RCLONE_CONFIG_S3_ACCESS_KEY_ID="$LITESTREAM_ACCESS_KEY_ID"
 export RCLONE_CONFIG_S3_SECRET_ACCESS_KEY="$LITESTREAM_SECRET_ACCESS_KEY"
 export RCLONE_CONFIG_S3_ENDPOINT="$LITESTREAM_ENDPOINT"
 export RCLONE_CONFIG_S3_FORCE_PATH_STYLE=true
+# rclone's defaults retry an unreachable S3 for minutes: fail within seconds instead.
+export RCLONE_CONTIMEOUT=10s RCLONE_TIMEOUT=60s RCLONE_LOW_LEVEL_RETRIES=3 RCLONE_RETRIES=2
 remote="s3:$LITESTREAM_BUCKET/$ELITE_S3_PREFIX"
 filter=/etc/elite/rclone-filter.txt
 marker="$ELITE_SYNC_DIR/.elite-restore-complete"
@@ -27,9 +29,15 @@ pub const RESTORE_CONFIG_SCRIPT: &str = concat!(
     rclone_env!(),
     r#"rm -f "$marker"
 rc=0
-rclone lsf --max-depth 1 "$remote" >/dev/null || rc=$?
+listing=$(rclone lsf --max-depth 1 "$remote") || rc=$?
+# S3 has no directories: a prefix without objects lists empty (exit 0) or as not found (exit 3).
 case "$rc" in
-  0) rclone copy "$remote" "$ELITE_SYNC_DIR" --filter-from "$filter" ;;
+  0) if [ -n "$listing" ]; then
+       rclone copy "$remote" "$ELITE_SYNC_DIR" --filter-from "$filter"
+       echo "restore-config: restored $ELITE_SYNC_DIR from $remote"
+     else
+       echo "restore-config: no remote copy at $remote: fresh start"
+     fi ;;
   3) echo "restore-config: no remote copy at $remote: fresh start" ;;
   *) echo "restore-config: cannot read $remote (rclone exit $rc): refusing to start" >&2; exit 1 ;;
 esac
@@ -45,6 +53,12 @@ for db in $ELITE_EPHEMERAL; do
   echo "restore-db: cleaned ephemeral $db"
 done
 for db in $ELITE_DATABASES; do
+  # litestream retries an unreachable S3 for minutes: read the replica's listing first, with a
+  # deadline, so an unreadable replica fails the pod at once instead of hanging it.
+  if ! timeout 30 litestream ltx -config /etc/elite/litestream.yml "$db" >/dev/null; then
+    echo "restore-db: cannot read the replica of $db: refusing to start" >&2
+    exit 1
+  fi
   litestream restore -config /etc/elite/litestream.yml -if-db-not-exists -if-replica-exists "$db"
 done
 "#;
@@ -58,7 +72,10 @@ pub const CONFIG_SYNCER_SCRIPT: &str = concat!(
     rclone_env!(),
     r#"events=/tmp/config-syncer.events
 : > "$events"
-inotifywait -m -q -r -e close_write,create,delete,move,attrib --format '%w%f' "$ELITE_SYNC_DIR" >> "$events" &
+# Files the sync leaves out (databases, Litestream state, logs) are not watched: their constant
+# writes would keep the debounce from ever seeing a quiet period.
+inotifywait -m -q -r -e close_write,create,delete,move,attrib --exclude "$(cat /etc/elite/inotify-exclude.txt)" \
+  --format '%w%f' "$ELITE_SYNC_DIR" >> "$events" &
 watcher=$!
 push() {
   if [ -f "$marker" ]; then
@@ -69,16 +86,18 @@ push() {
 }
 push
 touch /tmp/config-syncer.ready /tmp/config-syncer.alive
-pushed=0; last=0; waited=0
+# Every second: push once the directory has been quiet for 10 s, or 60 s after the first change
+# still pending. A change made during a push is counted after it and pushed next.
+pushed=0; seen=0; quiet=0; pending=0
 while kill -0 "$watcher" 2>/dev/null; do
-  sleep 10
+  sleep 1
   now=$(wc -l < "$events")
-  if [ "$now" = "$pushed" ]; then waited=0; touch /tmp/config-syncer.alive; continue; fi
-  waited=$((waited + 10))
-  if [ "$now" = "$last" ] || [ "$waited" -ge 60 ]; then
-    if push; then pushed=$now; waited=0; touch /tmp/config-syncer.alive; fi
+  if [ "$now" = "$pushed" ]; then pending=0; touch /tmp/config-syncer.alive; continue; fi
+  if [ "$now" = "$seen" ]; then quiet=$((quiet + 1)); else seen=$now; quiet=0; fi
+  pending=$((pending + 1))
+  if [ "$quiet" -ge 10 ] || [ "$pending" -ge 60 ]; then
+    if push; then pushed=$now; pending=0; touch /tmp/config-syncer.alive; fi
   fi
-  last=$now
 done
 echo "config-syncer: inotify watcher exited" >&2
 exit 1
