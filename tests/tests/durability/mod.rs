@@ -1,6 +1,6 @@
 //! The durability harness: a real S3 server, generated pods run with the real programs, and a
-#![allow(dead_code)]
 //! workload that writes SQLite rows and logs each commit.
+#![allow(dead_code)]
 
 pub mod pod;
 pub mod s3;
