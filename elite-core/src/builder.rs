@@ -15,33 +15,7 @@ pub struct AppBuilder {
 impl AppBuilder {
     /// Starts an app named `name` in `category`, running `image`.
     pub fn new(name: impl Into<String>, category: Category, image: impl Into<String>) -> Self {
-        AppBuilder {
-            spec: AppSpec {
-                name: name.into(),
-                category,
-                namespace: None,
-                role: Role::Standard,
-                size: Size::Small,
-                priority: Priority::High,
-                runtime: Runtime::Go,
-                image: image.into(),
-                command: Vec::new(),
-                args: Vec::new(),
-                ports: Vec::new(),
-                probes: Probes::default(),
-                ingress: None,
-                volumes: Vec::new(),
-                env: Vec::new(),
-                durability: Durability::Stateful { databases: Vec::new(), config_sync: None },
-                replicas: 1,
-                ha: false,
-                workload: WorkloadKind::Deployment,
-                run_as_user: 1000,
-                exceptions: Vec::new(),
-                environments: Environment::ALL.to_vec(),
-            },
-            durability_set: false,
-        }
+        AppBuilder { spec: AppSpec::new(name, category, image), durability_set: false }
     }
     /// Sets the namespace (the category's name by default).
     pub fn namespace(mut self, ns: impl Into<String>) -> Self {

@@ -6,7 +6,7 @@ use elite_core::model::*;
 use elite_core::{Cpu, Memory};
 use syn::Ident;
 
-use crate::diagnostics::{Errors, did_you_mean, missing};
+use crate::diagnostics::{Errors, did_you_mean, rule_message};
 use crate::spans::Spans;
 use crate::syntax::{Node, Range, Value};
 
@@ -91,7 +91,7 @@ pub fn read(item: &Ident, nodes: &[Node], errors: &mut Errors) -> Declaration {
         if !ok {
             absent.push(key);
             if !r.spans.contains(key) {
-                r.e.at(Range::of(item.span()), missing(rule, what, example));
+                r.e.at(Range::of(item.span()), rule_message(rule, what, &format!("add {example}")));
             }
         }
     };
@@ -101,7 +101,7 @@ pub fn read(item: &Ident, nodes: &[Node], errors: &mut Errors) -> Declaration {
         d.category.is_some(),
         "DECL",
         "no `category`: it decides the app's folder and namespace",
-        "category = Media",
+        "`category = Media`",
     );
     require(
         &mut r,
@@ -109,7 +109,7 @@ pub fn read(item: &Ident, nodes: &[Node], errors: &mut Errors) -> Declaration {
         d.size.is_some(),
         "SIZE-1",
         "no `size`: every container sets CPU and memory requests and limits",
-        "size = Small",
+        "`size = Small`",
     );
     require(
         &mut r,
@@ -117,7 +117,7 @@ pub fn read(item: &Ident, nodes: &[Node], errors: &mut Errors) -> Declaration {
         d.priority.is_some(),
         "PRIO-1",
         "no `priority`: every workload names one of the four priority classes",
-        "priority = High",
+        "`priority = High`",
     );
     require(
         &mut r,
@@ -125,7 +125,7 @@ pub fn read(item: &Ident, nodes: &[Node], errors: &mut Errors) -> Declaration {
         d.runtime.is_some(),
         "PROBE-3",
         "no `runtime`: it decides whether the app needs a startupProbe",
-        "runtime = Go",
+        "`runtime = Go`",
     );
     require(
         &mut r,
@@ -133,7 +133,7 @@ pub fn read(item: &Ident, nodes: &[Node], errors: &mut Errors) -> Declaration {
         d.image.is_some(),
         "META-1",
         "no `image`: every container runs a pinned image",
-        "image = \"repo/app:1.2.3\"",
+        "`image = \"repo/app:1.2.3\"`",
     );
     let stated = d.stateless.is_some() || !d.databases.is_empty() || d.config_sync.is_some();
     require(
@@ -142,15 +142,16 @@ pub fn read(item: &Ident, nodes: &[Node], errors: &mut Errors) -> Declaration {
         stated,
         "DUR-1",
         "durability is not stated: declare the databases, the synced config directory, or that the app is stateless",
-        "sqlite(db, path = \"/config/app.db\", profile = Standard)`, `config_sync = \"/config\"` or `stateless = \"why\"",
+        "`sqlite(db, path = \"/config/app.db\", profile = Standard)`, `config_sync = \"/config\"` or `stateless = \"why\"`",
     );
+    let first_state = d.databases.first().map(|(_, r)| *r).or(d.config_sync.as_ref().map(|(_, r)| *r));
     let durability = match d.stateless {
         Some((reason, range)) => {
             r.spans.insert("durability", range);
-            if let Some(other) = d.databases.first().map(|(_, r)| *r).or(d.config_sync.as_ref().map(|(_, r)| *r)) {
+            if let Some(other) = first_state {
                 r.e.at(
                     other,
-                    missing_rule_text(
+                    rule_message(
                         "DUR-1",
                         "the app is declared `stateless`, but this declares state to protect",
                         "remove `stateless = ...`, or remove the databases and `config_sync`",
@@ -160,7 +161,7 @@ pub fn read(item: &Ident, nodes: &[Node], errors: &mut Errors) -> Declaration {
             Durability::Stateless { reason }
         }
         None => {
-            if let Some(first) = d.databases.first().map(|(_, r)| *r).or(d.config_sync.as_ref().map(|(_, r)| *r)) {
+            if let Some(first) = first_state {
                 r.spans.insert("durability", first);
             }
             Durability::Stateful {
@@ -171,15 +172,14 @@ pub fn read(item: &Ident, nodes: &[Node], errors: &mut Errors) -> Declaration {
     };
     let ingress =
         d.ingress.map(|(subdomain, port)| Ingress { subdomain: subdomain.unwrap_or_else(|| name.clone()), port });
+    // Absent required keys take the model's defaults as placeholders (reported above, not judged).
+    let base = AppSpec::new(name, d.category.unwrap_or(Category::Tools), d.image.unwrap_or_default());
     let spec = AppSpec {
-        name,
-        category: d.category.unwrap_or(Category::Tools),
         namespace: d.namespace,
-        role: d.role.unwrap_or(Role::Standard),
-        size: d.size.unwrap_or(Size::Small),
-        priority: d.priority.unwrap_or(Priority::High),
-        runtime: d.runtime.unwrap_or(Runtime::Go),
-        image: d.image.unwrap_or_default(),
+        role: d.role.unwrap_or(base.role),
+        size: d.size.unwrap_or(base.size),
+        priority: d.priority.unwrap_or(base.priority),
+        runtime: d.runtime.unwrap_or(base.runtime),
         command: d.command,
         args: d.args,
         ports: d.ports,
@@ -188,21 +188,15 @@ pub fn read(item: &Ident, nodes: &[Node], errors: &mut Errors) -> Declaration {
         volumes: d.volumes,
         env: d.env,
         durability,
-        replicas: d.replicas.unwrap_or(1),
+        replicas: d.replicas.unwrap_or(base.replicas),
         ha: d.ha,
-        workload: d.workload.unwrap_or(WorkloadKind::Deployment),
-        run_as_user: d.run_as_user.unwrap_or(1000),
+        workload: d.workload.unwrap_or(base.workload),
+        run_as_user: d.run_as_user.unwrap_or(base.run_as_user),
         exceptions: d.exceptions,
-        environments: d.environments.unwrap_or_else(|| Environment::ALL.to_vec()),
+        environments: d.environments.unwrap_or(base.environments),
+        ..base
     };
     Declaration { spec, spans: r.spans, absent }
-}
-
-fn missing_rule_text(rule: &'static str, what: &str, fix: &str) -> String {
-    let mut s = missing(rule, what, "");
-    s.truncate(s.rfind("\n  = help").unwrap_or(s.len()));
-    s.push_str(&format!("\n  = help: {fix}"));
-    s
 }
 
 /// What the attribute said so far.

@@ -32,25 +32,20 @@ impl Errors {
     }
 }
 
-/// `[PRIO-2] <what was found>`, then the rule and the hint on their own lines.
+/// A violation of the catalog as an error message.
 pub fn render(v: &Violation) -> String {
-    let mut s = format!("[{}] {}", v.rule, v.message);
-    if let Some(r) = rule(v.rule) {
-        s.push_str(&format!("\n  = rule {}: {}", r.id, r.title));
-    }
-    if !v.hint.is_empty() {
-        s.push_str(&format!("\n  = help: {}", v.hint));
-    }
-    s
+    rule_message(v.rule, &v.message, v.hint)
 }
 
-/// A required attribute is absent: the rule that requires it, and how to write it.
-pub fn missing(rule_id: &'static str, what: &str, example: &str) -> String {
+/// `[PRIO-2] <what was found>`, then the rule's text and the help on their own lines.
+pub fn rule_message(rule_id: &str, what: &str, help: &str) -> String {
     let mut s = format!("[{rule_id}] {what}");
     if let Some(r) = rule(rule_id) {
         s.push_str(&format!("\n  = rule {}: {}", r.id, r.title));
     }
-    s.push_str(&format!("\n  = help: add `{example}`"));
+    if !help.is_empty() {
+        s.push_str(&format!("\n  = help: {help}"));
+    }
     s
 }
 

@@ -49,7 +49,7 @@ pub fn elite(args: Args, item: ItemStruct) -> TokenStream {
 fn check(decl: &Declaration, errors: &mut Errors) {
     for v in elite_core::rules::check_app(&decl.spec) {
         let root = v.at.0.split(['.', '[']).next().unwrap_or_default();
-        if decl.absent.iter().any(|a| *a == root || (*a == "durability" && v.rule == "DUR-1")) {
+        if decl.absent.contains(&root) {
             continue;
         }
         errors.violation(decl.spans.find(&v.at.0), &v);

@@ -71,6 +71,36 @@ fn all_envs() -> Vec<Environment> {
 }
 
 impl AppSpec {
+    /// An app with every optional field at its default (the same defaults deserialization uses):
+    /// role Standard, one replica, a Deployment, UID 1000, every environment; size Small,
+    /// priority High and runtime Go until stated; durability not yet stated (stateful, empty).
+    pub fn new(name: impl Into<String>, category: Category, image: impl Into<String>) -> Self {
+        AppSpec {
+            name: name.into(),
+            category,
+            namespace: None,
+            role: Role::Standard,
+            size: Size::Small,
+            priority: Priority::High,
+            runtime: Runtime::Go,
+            image: image.into(),
+            command: Vec::new(),
+            args: Vec::new(),
+            ports: Vec::new(),
+            probes: Probes::default(),
+            ingress: None,
+            volumes: Vec::new(),
+            env: Vec::new(),
+            durability: Durability::Stateful { databases: Vec::new(), config_sync: None },
+            replicas: one(),
+            ha: false,
+            workload: deployment(),
+            run_as_user: uid(),
+            exceptions: Vec::new(),
+            environments: all_envs(),
+        }
+    }
+
     /// The namespace the app runs in.
     pub fn namespace(&self) -> &str {
         self.namespace.as_deref().unwrap_or(self.category.as_str())

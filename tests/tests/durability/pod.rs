@@ -269,22 +269,31 @@ impl Pod {
         Ok(())
     }
 
-    /// A container's mounts: mount path → its directory for this start (ConfigMap files
-    /// materialized with the container's own paths).
+    /// A container's mounts: mount path → its directory for this start. A ConfigMap volume gets
+    /// a directory per container, since its files are written with that container's paths.
     fn mounts(&self, c: &Container) -> Vec<(String, PathBuf)> {
-        let mut m: Vec<(String, PathBuf)> =
-            c.mounts.iter().map(|(path, vol)| (path.clone(), self.volumes[vol].clone())).collect();
-        for (path, vol) in &c.mounts {
+        c.mounts
+            .iter()
+            .map(|(path, vol)| {
+                let dir = match &self.manifest.volumes[vol] {
+                    VolumeKind::ConfigMap(_) => self.run.join("configmaps").join(&c.name).join(vol),
+                    _ => self.volumes[vol].clone(),
+                };
+                (path.clone(), dir)
+            })
+            .collect()
+    }
+
+    /// Writes the files of the container's ConfigMap volumes, rebased to its mounts.
+    fn write_config_maps(&self, c: &Container, mounts: &[(String, PathBuf)]) {
+        for ((_, vol), (_, dir)) in c.mounts.iter().zip(mounts) {
             if let VolumeKind::ConfigMap(files) = &self.manifest.volumes[vol] {
-                let dir = self.run.join("configmaps").join(&c.name).join(vol);
-                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::create_dir_all(dir).unwrap();
                 for (file, content) in files {
-                    std::fs::write(dir.join(file), rebase(content, &m)).unwrap();
+                    std::fs::write(dir.join(file), rebase(content, mounts)).unwrap();
                 }
-                m.iter_mut().find(|(p, _)| p == path).unwrap().1 = dir;
             }
         }
-        m
     }
 
     /// The host path of a path inside container `name`.
@@ -295,6 +304,7 @@ impl Pod {
 
     fn spawn(&self, c: &Container, endpoint: &str, replace: Option<&[&str]>, extra_env: &[(&str, String)]) -> Child {
         let mounts = self.mounts(c);
+        self.write_config_maps(c, &mounts);
         let argv: Vec<String> = match replace {
             Some(cmd) => cmd.iter().map(|s| s.to_string()).collect(),
             None => c.command.iter().map(|a| rebase(a, &mounts)).collect(),

@@ -89,6 +89,12 @@ impl S3 {
         v
     }
 
+    /// Whether the object `key` exists.
+    pub fn has(&self, key: &str) -> bool {
+        let (dir, name) = key.rsplit_once('/').unwrap_or(("", key));
+        self.objects(&format!("{dir}/")).iter().any(|(k, _)| k == name)
+    }
+
     /// The content of one object.
     pub fn cat(&self, key: &str) -> Option<String> {
         let out = self.rclone(["cat"]).arg(format!("s3:{BUCKET}/{key}")).output().unwrap();
