@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{AppSpec, ExceptionKind, PortRef, Role, Runtime, WorkloadKind};
 use crate::platform::{ANNOTATION_PREFIX, ELITE_LABEL};
-use crate::pod::{self, ContainerPlan, ContainerRole};
+use crate::pod::{self, ContainerPlan, ContainerRole, Lifecycle};
 use crate::quantity::{Cpu, Memory};
 
 /// Where a fact comes from: a declaration key (`probes.liveness`) or a YAML path
@@ -97,7 +97,8 @@ pub struct EnvFacts {
 pub struct ContainerFacts {
     pub name: At<String>,
     pub role: ContainerRole,
-    pub init: bool,
+    /// Init step, native sidecar or regular container.
+    pub lifecycle: Lifecycle,
     pub image: At<String>,
     pub resources: At<ResourceFacts>,
     pub liveness: At<Option<ProbeFacts>>,
@@ -111,6 +112,13 @@ pub struct ContainerFacts {
     /// `command` followed by `args`.
     pub command_line: At<Vec<String>>,
     pub env: At<Vec<EnvFacts>>,
+}
+
+impl ContainerFacts {
+    /// Whether this is an init step or a sidecar rather than the app's own container.
+    pub fn is_helper(&self) -> bool {
+        self.lifecycle != Lifecycle::Regular || self.role != ContainerRole::Main
+    }
 }
 
 /// A database the workload declares.
@@ -162,9 +170,9 @@ impl WorkloadFacts {
     pub fn claims_elite(&self) -> bool {
         self.labels.value.get(ELITE_LABEL).map(String::as_str) == Some("true")
     }
-    /// The main container: the first non-init container that is not a durability sidecar.
+    /// The main container: the first regular container that is not a durability sidecar.
     pub fn main(&self) -> Option<&ContainerFacts> {
-        self.containers.iter().find(|c| !c.init && c.role == ContainerRole::Main)
+        self.containers.iter().find(|c| c.lifecycle == Lifecycle::Regular && c.role == ContainerRole::Main)
     }
     /// Whether the workload carries a documented exception of `kind`.
     pub fn has_exception(&self, kind: ExceptionKind) -> bool {
@@ -202,7 +210,7 @@ pub fn standard_annotations(app: &AppSpec, plan: &pod::PodPlan) -> BTreeMap<Stri
     for e in &app.exceptions {
         a.insert(key(&format!("exception.{}", e.kind.as_str())), e.reason.clone());
     }
-    if plan.containers.iter().any(|c| c.role == ContainerRole::Litestream) {
+    if plan.all_containers().any(|c| c.role == ContainerRole::Litestream) {
         a.insert("prometheus.io/scrape".into(), "true".into());
         a.insert("prometheus.io/port".into(), crate::platform::METRICS_PORT.to_string());
         a.insert("prometheus.io/path".into(), "/metrics".into());
@@ -237,12 +245,7 @@ pub fn durability_summary(app: &AppSpec) -> String {
 /// The facts of a declared app. Locations are declaration keys.
 pub fn from_app(app: &AppSpec) -> WorkloadFacts {
     let plan = pod::plan(app);
-    let containers = plan
-        .init_containers
-        .iter()
-        .map(|c| container_facts(c, true))
-        .chain(plan.containers.iter().map(|c| container_facts(c, false)))
-        .collect();
+    let containers = plan.all_containers().map(container_facts).collect();
     let is_deployment = app.workload == WorkloadKind::Deployment;
     let has_db = app.durability.replicated().next().is_some();
     WorkloadFacts {
@@ -293,7 +296,7 @@ pub fn from_app(app: &AppSpec) -> WorkloadFacts {
     }
 }
 
-fn container_facts(c: &ContainerPlan, init: bool) -> ContainerFacts {
+fn container_facts(c: &ContainerPlan) -> ContainerFacts {
     // Declaration keys: the main container's facts come from the app's own attributes; the
     // durability containers come from `durability`.
     let main = c.role == ContainerRole::Main;
@@ -318,7 +321,7 @@ fn container_facts(c: &ContainerPlan, init: bool) -> ContainerFacts {
     ContainerFacts {
         name: at(c.name.clone(), key("name")),
         role: c.role,
-        init,
+        lifecycle: c.role.lifecycle(),
         image: at(c.image.clone(), key("image")),
         resources: at(
             ResourceFacts {

@@ -5,7 +5,7 @@
 //! and the cluster policies reuse is proven to judge something.
 
 use elite_core::facts::{WorkloadFacts, from_app};
-use elite_core::pod::ContainerRole;
+use elite_core::pod::{ContainerRole, Lifecycle};
 use elite_core::rules::{Outcome, judge, rule};
 use elite_core::*;
 
@@ -22,15 +22,18 @@ fn facts() -> WorkloadFacts {
     from_app(&app)
 }
 
-/// The rule passes on the generated pod and fails once `break_it` alters it.
-fn kept_by_construction(id: &str, break_it: impl FnOnce(&mut WorkloadFacts)) {
+/// The rule passes on the generated pod and fails once `break_it` alters it; returns the messages.
+fn kept_by_construction(id: &str, break_it: impl FnOnce(&mut WorkloadFacts)) -> Vec<String> {
     let r = rule(id).expect("a catalog rule");
     assert!(r.stages.contains(&Stage::Construction), "{id} is listed as kept by construction");
     let mut f = facts();
     assert_eq!(judge(r, &f), Outcome::Pass, "{id} on the generated pod");
     break_it(&mut f);
     match judge(r, &f) {
-        Outcome::Fail(v) => assert!(v.iter().all(|v| v.rule == id), "{v:?}"),
+        Outcome::Fail(v) => {
+            assert!(v.iter().all(|v| v.rule == id), "{v:?}");
+            v.into_iter().map(|v| v.message).collect()
+        }
         other => panic!("{id} did not catch the broken fact: {other:?}"),
     }
 }
@@ -49,6 +52,24 @@ fn size_4_sidecars_are_micro() {
 #[test]
 fn dur_2_restore_db_runs_before_the_app() {
     kept_by_construction("DUR-2", |f| f.containers.retain(|c| c.role != ContainerRole::RestoreDb));
+}
+
+#[test]
+fn dur_2_litestream_outlives_the_app_and_restore_db_precedes_it() {
+    // A regular container gets SIGTERM with the app and can miss its last commits.
+    let m = kept_by_construction("DUR-2", |f| container(f, ContainerRole::Litestream).lifecycle = Lifecycle::Regular);
+    assert!(m[0].contains("`litestream` is a regular container") && m[0].contains("restartPolicy: Always"), "{m:?}");
+    // An init container without restartPolicy: Always never exits: the app never starts.
+    let m = kept_by_construction("DUR-2", |f| container(f, ContainerRole::Litestream).lifecycle = Lifecycle::Init);
+    assert!(m[0].contains("never starts"), "{m:?}");
+    let m = kept_by_construction("DUR-2", |f| container(f, ContainerRole::RestoreDb).lifecycle = Lifecycle::Sidecar);
+    assert!(m[0].contains("`restore-db` is a sidecar, not an init container"), "{m:?}");
+}
+
+#[test]
+fn dur_3_the_config_syncer_outlives_the_app() {
+    let m = kept_by_construction("DUR-3", |f| container(f, ContainerRole::ConfigSyncer).lifecycle = Lifecycle::Regular);
+    assert!(m[0].contains("`config-syncer` is a regular container"), "{m:?}");
 }
 
 #[test]

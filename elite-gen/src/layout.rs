@@ -22,6 +22,11 @@ pub const COMPONENTS_DIR: &str = "_shared/components";
 /// Folder of the PriorityClasses.
 pub const PRIORITY_CLASSES_DIR: &str = "_shared/priority-classes";
 
+/// The cluster-wide folders (each one a Kustomization ArgoCD can sync), with their objects.
+pub fn shared_dirs(_platform: &Platform) -> Vec<(&'static str, Vec<Object>)> {
+    vec![(PRIORITY_CLASSES_DIR, render::priority_classes())]
+}
+
 /// A kustomization.yaml (Kustomization or Component).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -82,7 +87,7 @@ fn shared_container(role: ContainerRole) -> k8s_openapi::api::core::v1::Containe
 
 /// The strategic-merge patch a component applies to every Elite workload.
 pub fn component_patch(c: Component) -> Value {
-    let (init, main) = workload::component_roles(c);
+    let init = workload::component_roles(c);
     let mut spec = serde_json::Map::new();
     let mut template_spec = serde_json::Map::new();
     if c == Component::Standard {
@@ -96,9 +101,6 @@ pub fn component_patch(c: Component) -> Value {
     };
     if !init.is_empty() {
         template_spec.insert("initContainers".into(), list(init));
-    }
-    if !main.is_empty() {
-        template_spec.insert("containers".into(), list(main));
     }
     spec.insert("template".into(), json!({ "spec": template_spec }));
     json!({ "apiVersion": "apps/v1", "kind": "Deployment", "metadata": { "name": c.dir() }, "spec": spec })
@@ -161,15 +163,16 @@ pub fn tree(apps: &[AppSpec], platform: &Platform) -> Result<Tree, String> {
     for c in Component::ALL {
         put(&mut t, format!("{COMPONENTS_DIR}/{}/kustomization.yaml", c.dir()), &[component_file(c)?])?;
     }
-    let classes = render::priority_classes();
-    for o in &classes {
-        put(&mut t, format!("{PRIORITY_CLASSES_DIR}/{}", file_name(o)), &[&o.value])?;
+    for (dir, objects) in shared_dirs(platform) {
+        for o in &objects {
+            put(&mut t, format!("{dir}/{}", file_name(o)), &[&o.value])?;
+        }
+        put(
+            &mut t,
+            format!("{dir}/kustomization.yaml"),
+            &[kustomization(objects.iter().map(file_name).collect(), Vec::new())],
+        )?;
     }
-    put(
-        &mut t,
-        format!("{PRIORITY_CLASSES_DIR}/kustomization.yaml"),
-        &[kustomization(classes.iter().map(file_name).collect(), Vec::new())],
-    )?;
     for app in apps {
         let dir = app.folder();
         let plan = pod::plan(app);

@@ -92,6 +92,13 @@ fn every_enforced_rule_has_a_test_and_every_compile_time_rule_a_ui_case() {
                 r.id
             );
         }
+        if r.stages.contains(&Stage::EndToEnd) {
+            assert!(
+                tests.iter().any(|t| t == "tests/tests/durability_e2e.rs"),
+                "{} claims the end-to-end stage but no end-to-end scenario names it",
+                r.id
+            );
+        }
     }
 }
 

@@ -52,10 +52,18 @@ fn container_order_is_part_of_the_contract() {
             .map(|c| c["name"].as_str().unwrap().to_owned())
             .collect()
     };
-    assert_eq!(names("initContainers"), ["restore-config", "restore-db"]);
-    // A strategic-merge patch moves what it merges to the front: sidecars come first, and the
-    // main container is named by the default-container annotation.
-    assert_eq!(names("containers"), ["config-syncer", "litestream", "sonarr"]);
+    // A strategic-merge patch moves what it merges to the front, component by component: each
+    // restore step still comes before the native sidecar that depends on it.
+    assert_eq!(names("initContainers"), ["restore-config", "config-syncer", "restore-db", "litestream"]);
+    let sidecars: Vec<&str> = deploy["spec"]["template"]["spec"]["initContainers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["restartPolicy"] == "Always")
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(sidecars, ["config-syncer", "litestream"], "the replicators are native sidecars, the restores are not");
+    assert_eq!(names("containers"), ["sonarr"]);
     assert_eq!(
         deploy["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/default-container"],
         "sonarr"
@@ -70,7 +78,7 @@ fn every_built_object_validates() {
     let crds = load_crd_schemas();
     let mut overlays: Vec<String> =
         apps.iter().flat_map(|a| elite_gen::layout::overlays(a).into_iter().map(|(_, o)| o)).collect();
-    overlays.push(elite_gen::layout::PRIORITY_CLASSES_DIR.to_owned());
+    overlays.extend(elite_gen::layout::shared_dirs(&Default::default()).into_iter().map(|(d, _)| d.to_owned()));
     let mut custom = 0;
     for overlay in overlays {
         let objects = kustomize(&dir.path().join(&overlay));

@@ -31,7 +31,44 @@ pub enum ContainerRole {
     ConfigSyncer,
 }
 
+/// When a container runs in the pod's life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lifecycle {
+    /// An init container: runs to completion, in order, before the next one starts.
+    Init,
+    /// A native sidecar (an init container with `restartPolicy: Always`): starts in init order,
+    /// before the app, and is stopped only after the app has exited, so it sees the app's last
+    /// writes.
+    Sidecar,
+    /// A regular container (the app).
+    Regular,
+}
+
+impl Lifecycle {
+    /// Whether the container is listed under `initContainers`.
+    pub const fn in_init_list(self) -> bool {
+        matches!(self, Lifecycle::Init | Lifecycle::Sidecar)
+    }
+    /// What the container is called in messages.
+    pub const fn noun(self) -> &'static str {
+        match self {
+            Lifecycle::Init => "init container",
+            Lifecycle::Sidecar => "sidecar",
+            Lifecycle::Regular => "container",
+        }
+    }
+}
+
 impl ContainerRole {
+    /// When a container of this role runs: the restores are init steps, the replicators are
+    /// native sidecars (Kubernetes stops them after the app, so the app's last commits reach S3).
+    pub const fn lifecycle(self) -> Lifecycle {
+        match self {
+            ContainerRole::Main => Lifecycle::Regular,
+            ContainerRole::RestoreConfig | ContainerRole::RestoreDb => Lifecycle::Init,
+            ContainerRole::Litestream | ContainerRole::ConfigSyncer => Lifecycle::Sidecar,
+        }
+    }
     /// The container name (fixed for the durability containers: components match them by name).
     pub const fn fixed_name(self) -> Option<&'static str> {
         match self {
@@ -145,7 +182,9 @@ pub enum PodVolumeSource {
 /// The whole pod of an app.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PodPlan {
+    /// Init steps and native sidecars, in start order (see [`plan`]).
     pub init_containers: Vec<ContainerPlan>,
+    /// The app's own container.
     pub containers: Vec<ContainerPlan>,
     pub volumes: Vec<PodVolume>,
     /// Seconds; longer than Litestream's 30 s shutdown sync.
@@ -195,7 +234,7 @@ pub fn plan(app: &AppSpec) -> PodPlan {
 
     let mut components = vec![Component::Standard];
     let mut init_containers = Vec::new();
-    let mut containers = vec![main_container(app)];
+    let containers = vec![main_container(app)];
     let mut volumes: Vec<PodVolume> = app
         .volumes
         .iter()
@@ -240,7 +279,7 @@ pub fn plan(app: &AppSpec) -> PodPlan {
             source: PodVolumeSource::Declared(VolumeSource::EmptyDir { size_limit_mi: Some(64) }),
         });
         init_containers.push(with_app_parts(ContainerRole::RestoreConfig, env.clone(), &s3_secret, mounts.clone()));
-        containers.push(with_app_parts(ContainerRole::ConfigSyncer, env, &s3_secret, mounts));
+        init_containers.push(with_app_parts(ContainerRole::ConfigSyncer, env, &s3_secret, mounts));
     }
     if !app.durability.databases().is_empty() {
         let all_paths: Vec<&str> = app.durability.databases().iter().map(|d| d.path.as_str()).collect();
@@ -252,7 +291,7 @@ pub fn plan(app: &AppSpec) -> PodPlan {
         components.push(Component::Litestream);
         init_containers.push(with_app_parts(ContainerRole::RestoreDb, env, &s3_secret, mounts.clone()));
         if !replicated.is_empty() {
-            containers.push(with_app_parts(ContainerRole::Litestream, Vec::new(), &s3_secret, mounts));
+            init_containers.push(with_app_parts(ContainerRole::Litestream, Vec::new(), &s3_secret, mounts));
         }
     }
     if components.len() > 1 {
@@ -264,10 +303,10 @@ pub fn plan(app: &AppSpec) -> PodPlan {
     components.sort();
     // Kustomize applies the components in order (standard, litestream, syncer), and a
     // strategic-merge patch moves the containers it merges to the front of the list, in patch
-    // order. The pod is planned in the order that yields, so the in-memory pod and the built pod
-    // agree: durability sidecars first (config-syncer, litestream), the main container last
-    // (named by the `kubectl.kubernetes.io/default-container` annotation).
-    containers.rotate_left(1);
+    // order. The init list is planned in the order that yields, so the in-memory pod and the built
+    // pod agree: restore-config, config-syncer, restore-db, litestream. Each restore still runs
+    // before the sidecar that depends on it, and the config-syncer ignores database files, so
+    // starting it before restore-db is harmless.
     PodPlan { init_containers, containers, volumes, termination_grace_seconds: TERMINATION_GRACE_SECONDS, components }
 }
 

@@ -66,7 +66,8 @@ done
 /// `config-syncer`: watch the config directory with inotify and push it to S3 once it has been
 /// quiet for 10 s (at most 60 s after the first change). The watcher runs all the time, so a
 /// change made during an upload triggers another one. Until `restore-config` has completed,
-/// uploads use `rclone copy`, which never deletes remote objects (DUR-8).
+/// uploads use `rclone copy`, which never deletes remote objects (DUR-8). On SIGTERM, which
+/// Kubernetes sends once the app has exited, it pushes a last time.
 pub const CONFIG_SYNCER_SCRIPT: &str = concat!(
     "set -eu\n",
     rclone_env!(),
@@ -84,6 +85,9 @@ push() {
     rclone copy "$ELITE_SYNC_DIR" "$remote" --filter-from "$filter"
   fi
 }
+# Kubernetes stops this native sidecar after the app has exited: push the app's last changes, then
+# exit. (As PID 1 without a trap, the shell would ignore SIGTERM until the grace period ends.)
+trap 'kill "$watcher" 2>/dev/null; push && exit 0; echo "config-syncer: final push failed" >&2; exit 1' TERM INT
 push
 touch /tmp/config-syncer.ready /tmp/config-syncer.alive
 # Every second: push once the directory has been quiet for 10 s, or 60 s after the first change

@@ -12,7 +12,7 @@ use super::{Object, selector};
 use crate::facts::{standard_annotations, standard_labels};
 use crate::model::{AppSpec, EnvValue, PortRef, Probe, ProbeAction, VolumeSource, WorkloadKind};
 use crate::platform::SIDECAR_UID;
-use crate::pod::{self, Component, ContainerPlan, ContainerRole, PodPlan, PodVolumeSource};
+use crate::pod::{self, Component, ContainerPlan, ContainerRole, Lifecycle, PodPlan, PodVolumeSource};
 
 fn port_ref(p: &PortRef) -> IntOrString {
     match p {
@@ -124,6 +124,7 @@ pub fn container(app_secret: &str, c: &ContainerPlan) -> core::Container {
             seccomp_profile: Some(core::SeccompProfile { type_: "RuntimeDefault".into(), localhost_profile: None }),
             ..Default::default()
         }),
+        restart_policy: (c.role.lifecycle() == Lifecycle::Sidecar).then(|| "Always".to_owned()),
         volume_mounts: non_empty(
             c.mounts
                 .iter()
@@ -271,12 +272,12 @@ pub fn workload(app: &AppSpec, plan: &PodPlan) -> Object {
     }
 }
 
-/// Which container roles a component supplies, init containers first.
-pub fn component_roles(c: Component) -> (&'static [ContainerRole], &'static [ContainerRole]) {
+/// The init containers (steps and native sidecars) a component supplies, in patch order.
+pub fn component_roles(c: Component) -> &'static [ContainerRole] {
     match c {
-        Component::Standard => (&[], &[]),
-        Component::Litestream => (&[ContainerRole::RestoreDb], &[ContainerRole::Litestream]),
-        Component::Syncer => (&[ContainerRole::RestoreConfig], &[ContainerRole::ConfigSyncer]),
+        Component::Standard => &[],
+        Component::Litestream => &[ContainerRole::RestoreDb, ContainerRole::Litestream],
+        Component::Syncer => &[ContainerRole::RestoreConfig, ContainerRole::ConfigSyncer],
     }
 }
 

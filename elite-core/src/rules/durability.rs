@@ -1,10 +1,11 @@
 //! DUR: recovery first, then continuous protection.
 
+use super::Judgement;
 use super::{Rule, Stage::*};
 use crate::facts::ContainerFacts;
 use crate::model::{WorkloadKind, path_is_under};
 use crate::platform::METRICS_PORT;
-use crate::pod::ContainerRole;
+use crate::pod::{ContainerRole, Lifecycle};
 
 pub const DUR_1: Rule = Rule {
     id: "DUR-1",
@@ -23,10 +24,29 @@ fn mounts_path(c: &ContainerFacts, path: &str) -> bool {
     c.mounts.iter().any(|(_, dir)| path_is_under(path, dir))
 }
 
+/// Fails unless `c` runs as `want`, saying what would go wrong otherwise.
+fn runs_as(c: &ContainerFacts, want: Lifecycle, j: &mut Judgement) {
+    let name = &c.name.value;
+    let problem = match (want, c.lifecycle) {
+        (w, l) if w == l => return,
+        (Lifecycle::Init, l) => {
+            format!("`{name}` is a {}, not an init container: the app can start before it has restored", l.noun())
+        }
+        (Lifecycle::Sidecar, Lifecycle::Init) => format!(
+            "`{name}` is an init container without `restartPolicy: Always`: it never exits, so the app never starts"
+        ),
+        (Lifecycle::Sidecar, _) => format!(
+            "`{name}` is a regular container: Kubernetes stops it together with the app, so the app's last writes can miss S3; make it a native sidecar (an init container with `restartPolicy: Always`)"
+        ),
+        (Lifecycle::Regular, l) => format!("`{name}` is a {}, not a regular container", l.noun()),
+    };
+    j.fail(&c.name.at, problem);
+}
+
 pub const DUR_2: Rule = Rule {
     id: "DUR-2",
-    title: "Each database has a `restore-db` init step (litestream restore -if-db-not-exists -if-replica-exists) and a `litestream` sidecar serving metrics on port 9090 named `metrics`.",
-    stages: &[Construction],
+    title: "Each database has a `restore-db` init step (litestream restore -if-db-not-exists -if-replica-exists) and a `litestream` native sidecar (restartPolicy: Always, so it outlives the app at shutdown) serving metrics on port 9090 named `metrics`.",
+    stages: &[Construction, EndToEnd],
     hint: "declare the database with a backup profile: the generator adds restore-db and litestream",
     check: Some(|f, j| {
         let Some(dbs) = &f.databases else {
@@ -39,7 +59,8 @@ pub const DUR_2: Rule = Rule {
             return;
         }
         match f.container(ContainerRole::RestoreDb) {
-            Some(c) if c.init => {
+            Some(c) => {
+                runs_as(c, Lifecycle::Init, j);
                 let line = c.command_line.value.join(" ");
                 for flag in ["-if-db-not-exists", "-if-replica-exists"] {
                     if !line.contains(flag) {
@@ -47,10 +68,11 @@ pub const DUR_2: Rule = Rule {
                     }
                 }
             }
-            _ => j.fail(&f.durability.at, "databases are declared but there is no restore-db init container"),
+            None => j.fail(&f.durability.at, "databases are declared but there is no restore-db init container"),
         }
         match f.container(ContainerRole::Litestream) {
-            Some(c) if !c.init => {
+            Some(c) => {
+                runs_as(c, Lifecycle::Sidecar, j);
                 if !c.ports.iter().any(|(n, p)| n.as_deref() == Some("metrics") && *p == METRICS_PORT) {
                     j.fail(
                         &c.name.at,
@@ -58,15 +80,15 @@ pub const DUR_2: Rule = Rule {
                     );
                 }
             }
-            _ => j.fail(&f.durability.at, "databases are declared but there is no litestream sidecar"),
+            None => j.fail(&f.durability.at, "databases are declared but there is no litestream sidecar"),
         }
     }),
 };
 
 pub const DUR_3: Rule = Rule {
     id: "DUR-3",
-    title: "A synced config directory gets a `restore-config` init container and a `config-syncer` sidecar that excludes every database file and its -wal, -shm and litestream companions, with rclone glob patterns.",
-    stages: &[Compile, Construction],
+    title: "A synced config directory gets a `restore-config` init container and a `config-syncer` native sidecar that excludes every database file and its -wal, -shm and litestream companions, with rclone glob patterns.",
+    stages: &[Compile, Construction, EndToEnd],
     hint: "sync a directory inside a volume of the app (`config_sync = \"/config\"` with `pvc(config, mount = \"/config\", ...)`): the generator adds restore-config, config-syncer and the filters",
     check: Some(|f, j| {
         let Some(dir) = &f.config_sync_dir else {
@@ -82,9 +104,10 @@ pub const DUR_3: Rule = Rule {
             j.fail(&dir.at, format!("the synced directory {} is not inside a volume of the main container", dir.value));
             return;
         }
-        for (role, init) in [(ContainerRole::RestoreConfig, true), (ContainerRole::ConfigSyncer, false)] {
+        for role in [ContainerRole::RestoreConfig, ContainerRole::ConfigSyncer] {
             match f.container(role) {
-                Some(c) if c.init == init => {
+                Some(c) => {
+                    runs_as(c, role.lifecycle(), j);
                     if !mounts_path(c, &dir.value) {
                         j.fail(
                             &c.name.at,
@@ -92,7 +115,7 @@ pub const DUR_3: Rule = Rule {
                         );
                     }
                 }
-                _ => j.fail(
+                None => j.fail(
                     &dir.at,
                     format!("config {} is synced but there is no {}", dir.value, role.fixed_name().unwrap_or_default()),
                 ),
@@ -253,7 +276,7 @@ pub const DUR_7: Rule = Rule {
 pub const DUR_8: Rule = Rule {
     id: "DUR-8",
     title: "Nothing is lost on a failed start: no replica → fresh start; unreadable replica → the init step fails; the config-syncer never deletes remote objects because the local side is empty or half-restored.",
-    stages: &[Construction],
+    stages: &[Construction, EndToEnd],
     hint: "restore steps must fail when S3 cannot be read: never `|| true`",
     check: Some(|f, j| {
         for c in

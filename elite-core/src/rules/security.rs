@@ -46,7 +46,7 @@ pub const SEC_2: Rule = Rule {
     stages: &[Construction],
     hint: "the durability containers are generated read-only; write to a mounted volume",
     check: Some(|f, j| {
-        for c in f.containers.iter().filter(|c| c.init || c.role != ContainerRole::Main) {
+        for c in f.containers.iter().filter(|c| c.is_helper()) {
             if c.security.value.read_only_root_filesystem != Some(true) {
                 j.fail(
                     &c.security.at,

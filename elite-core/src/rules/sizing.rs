@@ -3,7 +3,6 @@
 use super::{Rule, Stage::*};
 use crate::facts::{ContainerFacts, ResourceFacts, WorkloadFacts};
 use crate::model::Size;
-use crate::pod::ContainerRole;
 use crate::rules::Judgement;
 
 fn preset_of(r: &ResourceFacts) -> Option<Size> {
@@ -27,8 +26,7 @@ fn mem(b: u64) -> String {
 }
 
 fn what(c: &ContainerFacts) -> String {
-    let kind = if c.init { "init container" } else { "container" };
-    format!("{kind} `{}`", c.name.value)
+    format!("{} `{}`", c.lifecycle.noun(), c.name.value)
 }
 
 pub const SIZE_1: Rule = Rule {
@@ -121,7 +119,7 @@ pub const SIZE_4: Rule = Rule {
     stages: &[Construction],
     hint: "sidecars and init containers take the Micro size: 10m / 100m CPU, 128Mi memory",
     check: Some(|f, j| {
-        for c in f.containers.iter().filter(|c| c.init || c.role != ContainerRole::Main) {
+        for c in f.containers.iter().filter(|c| c.is_helper()) {
             if preset_of(&c.resources.value) != Some(Size::Micro) {
                 j.fail(
                     &c.resources.at,

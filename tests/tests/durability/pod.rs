@@ -1,5 +1,7 @@
-//! Runs a generated pod on this machine: the init containers in order, then the sidecars and the
-//! main container, each with the command, arguments, environment and files of the manifests that
+//! Runs a generated pod on this machine as the kubelet does: the init containers in order (an init
+//! step must succeed before the next starts; a native sidecar, `restartPolicy: Always`, is started
+//! and left running), then the main container; at stop, the main container first and the sidecars
+//! after it has exited, in reverse order. Each runs with the command, arguments, environment and files of the manifests that
 //! `kubectl kustomize` builds from `apps/`. The only change is where paths point: every mount
 //! path of a container is rewritten to a directory of the test (a PVC survives restarts until the
 //! test deletes it; an emptyDir and the ConfigMap are fresh at every start).
@@ -19,6 +21,8 @@ use crate::durability::s3;
 #[derive(Clone, Debug)]
 pub struct Container {
     pub name: String,
+    /// A native sidecar: an init container with `restartPolicy: Always`.
+    pub sidecar: bool,
     pub command: Vec<String>,
     pub env: Vec<(String, String)>,
     /// Whether it reads the S3 Secret (`envFrom`).
@@ -123,6 +127,7 @@ fn container(c: &Value) -> Container {
     command.extend(strings(&c["args"]));
     Container {
         name: c["name"].as_str().unwrap().to_owned(),
+        sidecar: c["restartPolicy"] == "Always",
         command,
         env: c["env"]
             .as_array()
@@ -244,11 +249,12 @@ impl Node {
         Ok(pod)
     }
 
-    /// Runs only the init containers: what a restart restores, before anything else runs.
+    /// Runs only the init steps: what a restart restores, before anything else runs.
     pub fn restore(&mut self, m: &Manifest) -> Result<Pod, InitFailed> {
-        let mut only_init = m.clone();
-        only_init.containers.clear();
-        self.start(&only_init, &[], &[])
+        let mut steps = m.clone();
+        steps.init.retain(|c| !c.sidecar);
+        steps.containers.clear();
+        self.start(&steps, &[], &[])
     }
 }
 
@@ -258,6 +264,11 @@ impl Pod {
         let pod = self;
         for c in &m.init {
             let mut child = pod.spawn(c, endpoint, None, &[]);
+            if c.sidecar {
+                // Without a startupProbe, the kubelet starts the next init container at once.
+                pod.running.push((c.name.clone(), child));
+                continue;
+            }
             let status = wait_timeout(&mut child, Duration::from_secs(120));
             if status.is_none_or(|s| !s.success()) {
                 if status.is_none() {
@@ -353,25 +364,33 @@ impl Pod {
         self.running.clear();
     }
 
-    /// SIGTERM to every container, as the kubelet does; SIGKILL after the grace period.
-    /// Returns how long the slowest container took to exit.
+    /// Stops the pod as the kubelet does: SIGTERM to the regular containers; once they have
+    /// exited, SIGTERM to the native sidecars in reverse start order, each waited for; SIGKILL to
+    /// whatever is left when the grace period ends. Returns how long the stop took.
     pub fn stop(mut self) -> Duration {
         let start = Instant::now();
-        for (_, c) in &self.running {
-            kill_group(c, "TERM");
-        }
         let grace = Duration::from_secs(self.manifest.grace_seconds);
-        for (_, c) in &mut self.running {
-            if wait_timeout(c, grace.saturating_sub(start.elapsed())).is_none() {
-                kill_group(c, "KILL");
-                let _ = c.wait();
-            }
+        let sidecars: Vec<String> = self.manifest.init.iter().filter(|c| c.sidecar).map(|c| c.name.clone()).collect();
+        let (mut side, mut regular): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.running).into_iter().partition(|(n, _)| sidecars.contains(n));
+        // The kubelet signals a container's PID 1 only: here, the process that leads its group.
+        for (_, c) in &regular {
+            kill_leader(c, "TERM");
         }
-        // Leftovers of a container's process group (a shell's children) get the kubelet's SIGKILL.
-        for (_, c) in &self.running {
+        for (_, c) in &mut regular {
+            wait_timeout(c, grace.saturating_sub(start.elapsed()));
+        }
+        side.reverse();
+        for (_, c) in &mut side {
+            kill_leader(c, "TERM");
+            wait_timeout(c, grace.saturating_sub(start.elapsed()));
+        }
+        // Past the grace period, or leftovers of a container's process group (a shell's children):
+        // the kubelet's SIGKILL.
+        for (_, c) in regular.iter_mut().chain(&mut side) {
             kill_group(c, "KILL");
+            let _ = c.wait();
         }
-        self.running.clear();
         start.elapsed()
     }
 }
@@ -383,6 +402,11 @@ impl Drop for Pod {
             let _ = c.wait();
         }
     }
+}
+
+/// Sends `signal` to `child` alone.
+fn kill_leader(child: &Child, signal: &str) {
+    let _ = Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status();
 }
 
 /// Sends `signal` to the process group of `child`.
