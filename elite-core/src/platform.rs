@@ -38,6 +38,10 @@ pub struct Platform {
     pub storage_class: String,
     /// Ingress class of every Ingress.
     pub ingress_class: String,
+    /// Namespace of the Prometheus stack (where the PrometheusRule goes).
+    pub monitoring_namespace: String,
+    /// Where the alerts' runbooks are published (`<base>/<AlertName>.md`, from `docs/runbooks/`).
+    pub runbook_base_url: String,
     /// Infisical API the operator talks to (data only: the generator never connects to it).
     pub infisical_host: String,
     /// Infisical project slug.
@@ -51,6 +55,8 @@ impl Default for Platform {
             domain: "truxonline.com".into(),
             storage_class: "synelia-iscsi-retain".into(),
             ingress_class: "traefik".into(),
+            monitoring_namespace: "monitoring".into(),
+            runbook_base_url: "https://github.com/truxonline/elite/blob/main/docs/runbooks".into(),
             infisical_host: "http://192.168.111.69:8085".into(),
             infisical_project: "vixens".into(),
         }

@@ -21,10 +21,15 @@ pub type Tree = BTreeMap<String, String>;
 pub const COMPONENTS_DIR: &str = "_shared/components";
 /// Folder of the PriorityClasses.
 pub const PRIORITY_CLASSES_DIR: &str = "_shared/priority-classes";
+/// Folder of the durability alerts (PrometheusRule).
+pub const MONITORING_DIR: &str = "_shared/monitoring";
 
 /// The cluster-wide folders (each one a Kustomization ArgoCD can sync), with their objects.
-pub fn shared_dirs(_platform: &Platform) -> Vec<(&'static str, Vec<Object>)> {
-    vec![(PRIORITY_CLASSES_DIR, render::priority_classes())]
+pub fn shared_dirs(platform: &Platform) -> Vec<(&'static str, Vec<Object>)> {
+    vec![
+        (PRIORITY_CLASSES_DIR, render::priority_classes()),
+        (MONITORING_DIR, vec![render::monitoring::prometheus_rule(platform)]),
+    ]
 }
 
 /// A kustomization.yaml (Kustomization or Component).

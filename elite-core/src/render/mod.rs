@@ -3,6 +3,7 @@
 
 mod durability_config;
 mod infisical;
+pub mod monitoring;
 mod network;
 pub mod workload;
 pub mod yaml;
@@ -97,6 +98,7 @@ pub fn render_base(app: &AppSpec, platform: &Platform) -> Vec<Object> {
         }
     }
     out.extend(durability_config::config_map(app));
+    out.extend(monitoring::pod_monitor(app));
     out
 }
 

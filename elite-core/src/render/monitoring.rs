@@ -1,0 +1,193 @@
+//! Scraping and alerting of the durability path (OBS-1, OBS-2): a PodMonitor per app with a
+//! Litestream sidecar, and one PrometheusRule (monitoring.coreos.com/v1) with the three alerts of
+//! the architecture document. The custom-resource structs are written from the operator's CRDs.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use serde::Serialize;
+
+use super::{Object, meta, selector};
+use crate::model::AppSpec;
+use crate::platform::Platform;
+use crate::pod::ContainerRole;
+
+/// A PodMonitor custom resource.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodMonitor {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub metadata: ObjectMeta,
+    pub spec: PodMonitorSpec,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodMonitorSpec {
+    pub selector: LabelSelector,
+    pub pod_metrics_endpoints: Vec<PodMetricsEndpoint>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodMetricsEndpoint {
+    pub port: String,
+    pub path: String,
+    pub interval: String,
+}
+
+/// A PrometheusRule custom resource.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrometheusRule {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub metadata: ObjectMeta,
+    pub spec: RuleGroups,
+}
+
+/// Rule groups, as `promtool check rules` reads them.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleGroups {
+    pub groups: Vec<RuleGroup>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleGroup {
+    pub name: String,
+    pub rules: Vec<AlertRule>,
+}
+
+/// One alerting rule.
+#[derive(Clone, Debug, Serialize)]
+pub struct AlertRule {
+    pub alert: String,
+    pub expr: String,
+    #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
+    pub for_: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// Name of the PrometheusRule and of its rule group.
+pub const RULE_NAME: &str = "elite-durability";
+
+/// The PodMonitor scraping the `metrics` port of the app's Litestream sidecar, or `None` when the
+/// app replicates nothing (OBS-1).
+pub fn pod_monitor(app: &AppSpec) -> Option<Object> {
+    let plan = crate::pod::plan(app);
+    let litestream = plan.all_containers().find(|c| c.role == ContainerRole::Litestream)?;
+    let port = litestream.ports.first().expect("the litestream sidecar declares its metrics port");
+    Some(Object::new(&PodMonitor {
+        api_version: "monitoring.coreos.com/v1",
+        kind: "PodMonitor",
+        metadata: meta(app, format!("{}-litestream", app.name)),
+        spec: PodMonitorSpec {
+            selector: LabelSelector { match_labels: Some(selector(app)), ..Default::default() },
+            pod_metrics_endpoints: vec![PodMetricsEndpoint {
+                port: port.name.clone(),
+                path: "/metrics".into(),
+                interval: "30s".into(),
+            }],
+        },
+    }))
+}
+
+fn alert(
+    platform: &Platform,
+    name: &str,
+    expr: &str,
+    for_: Option<&str>,
+    severity: &str,
+    summary: &str,
+    description: &str,
+) -> AlertRule {
+    AlertRule {
+        alert: name.into(),
+        expr: expr.into(),
+        for_: for_.map(str::to_owned),
+        labels: BTreeMap::from([("severity".to_owned(), severity.to_owned())]),
+        annotations: BTreeMap::from([
+            ("summary".to_owned(), summary.to_owned()),
+            ("description".to_owned(), description.to_owned()),
+            ("runbook_url".to_owned(), format!("{}/{}.md", platform.runbook_base_url, name)),
+        ]),
+    }
+}
+
+/// Litestream has synced nothing for 5 minutes, or its series has vanished (OBS-2).
+///
+/// `litestream_sync_count{db}` is a counter without `_total`. Series are compared by namespace
+/// and database, not by pod: a restarted pod has a new name, and the old pod's series must not
+/// look like a vanished one. The second branch keeps a series seen in the last hour that has no
+/// sample within the lookback window (5 minutes): the sidecar or its scrape is gone.
+pub const SYNC_LAG_EXPR: &str = "sum by (namespace, db) (increase(litestream_sync_count[5m])) == 0\nor\nmax by (namespace, db) (last_over_time(litestream_sync_count[1h]))\n  unless on (namespace, db) litestream_sync_count";
+
+/// More than 3 restarts of a config-syncer within an hour (OBS-2), from kube-state-metrics.
+///
+/// `increase()` extrapolates to the window's edges (3 restarts read as 3.05 over a window
+/// sampled every minute), so the rule takes the exact difference of the counter over the hour;
+/// the counter only resets when the pod is replaced, which makes a new series.
+pub const SYNCER_RESTARTS_EXPR: &str = "max_over_time(kube_pod_container_status_restarts_total{container=\"config-syncer\"}[1h])\n- min_over_time(kube_pod_container_status_restarts_total{container=\"config-syncer\"}[1h])\n> 3";
+
+/// Average time an I/O waits on a disk (node exporter) above 500 ms for 2 minutes (OBS-2).
+///
+/// Prometheus has no series joining a PVC to the block device behind it (the kubelet's
+/// `kubelet_volume_stats_*` carry the PVC but only capacity and inodes), so the rule judges every
+/// disk of the nodes: reads and writes completed, over the time spent on them. A disk with no
+/// I/O divides 0 by 0 and never fires. The runbook lists the PVCs of the node it names.
+pub const IO_LATENCY_EXPR: &str = "(rate(node_disk_read_time_seconds_total[2m]) + rate(node_disk_write_time_seconds_total[2m]))\n/ (rate(node_disk_reads_completed_total[2m]) + rate(node_disk_writes_completed_total[2m]))\n> 0.5";
+
+/// The rule groups of the three durability alerts.
+pub fn rule_groups(platform: &Platform) -> RuleGroups {
+    RuleGroups {
+        groups: vec![RuleGroup {
+            name: RULE_NAME.into(),
+            rules: vec![
+                alert(
+                    platform,
+                    "EliteLitestreamSyncLag",
+                    SYNC_LAG_EXPR,
+                    None,
+                    "critical",
+                    "Litestream has not replicated {{ $labels.db }} in {{ $labels.namespace }} for 5 minutes",
+                    "litestream_sync_count has not increased for 5 minutes, or its series has disappeared: writes to this database are not reaching S3.",
+                ),
+                alert(
+                    platform,
+                    "EliteConfigSyncerRestarts",
+                    SYNCER_RESTARTS_EXPR,
+                    None,
+                    "warning",
+                    "config-syncer of {{ $labels.namespace }}/{{ $labels.pod }} restarted more than 3 times in an hour",
+                    "The config-syncer sidecar keeps restarting ({{ $value }} restarts in the last hour): config changes may not reach S3.",
+                ),
+                alert(
+                    platform,
+                    "ElitePersistenceLatency",
+                    IO_LATENCY_EXPR,
+                    Some("2m"),
+                    "critical",
+                    "I/O on {{ $labels.instance }} {{ $labels.device }} takes more than 500 ms",
+                    "The average I/O on this disk has waited {{ $value | humanizeDuration }} for 2 minutes: SQLite commits and Litestream syncs stall.",
+                ),
+            ],
+        }],
+    }
+}
+
+/// The PrometheusRule holding [`rule_groups`], in the monitoring namespace.
+pub fn prometheus_rule(platform: &Platform) -> Object {
+    Object::new(&PrometheusRule {
+        api_version: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: ObjectMeta {
+            name: Some(RULE_NAME.into()),
+            namespace: Some(platform.monitoring_namespace.clone()),
+            labels: Some(BTreeMap::from([("app.kubernetes.io/part-of".to_owned(), "vixens".to_owned())])),
+            ..Default::default()
+        },
+        spec: rule_groups(platform),
+    })
+}
