@@ -18,3 +18,37 @@ use elite_macros::elite;
     stateless = "reconciles DNS records from Ingresses; the DNS provider holds the state",
 )]
 pub struct ExternalDns;
+
+/// AdGuard Home: the cluster's internal DNS, highly available (HA-1): two replicas on two nodes,
+/// a PodDisruptionBudget keeping one, spread by hostname. From the sample
+/// (`40-network/adguard-home`): image v0.107.71, web UI on 3000, DNS on 53 over UDP and TCP,
+/// `/opt/adguardhome/conf` and `/opt/adguardhome/work`.
+///
+/// Durability, decided against the sample's bugs: AdGuard Home keeps no SQLite (`stats.db` is a
+/// bbolt file, the query log is JSON), so nothing gets Litestream. Each replica's settings
+/// (`AdGuardHome.yaml`) are restored at start and synced under its pod name (`adguard-home-0`,
+/// `-1`), never to one shared path; statistics and query logs are per replica and Ephemeral. The
+/// volumes are emptyDirs: two replicas cannot share a ReadWriteOnce claim, and the config is
+/// restored from S3 wherever a replica lands.
+#[elite(
+    category = Network,
+    role = MissionCritical,
+    size = Small,
+    priority = High,
+    runtime = Go,
+    workload = StatefulSet,
+    replicas = 2,
+    ha,
+    image = "adguard/adguardhome:v0.107.71",
+    port(http = 3000),
+    port(dns = 53, udp),
+    port(dns_tcp = 53),
+    liveness(tcp = http),
+    readiness(tcp = dns_tcp),
+    empty_dir(conf, mount = "/opt/adguardhome/conf", size_limit = "64Mi"),
+    empty_dir(work, mount = "/opt/adguardhome/work", size_limit = "2Gi"),
+    bbolt(stats, path = "/opt/adguardhome/work/data/stats.db", profile = Ephemeral),
+    config_sync(dir = "/opt/adguardhome/conf"),
+    ingress(port = http, subdomain = "adguard"),
+)]
+pub struct AdguardHome;

@@ -29,6 +29,26 @@ pub const DURABILITY_VOLUME: &str = "elite-durability";
 pub const S3_ENV_KEYS: [&str; 4] =
     ["LITESTREAM_ACCESS_KEY_ID", "LITESTREAM_SECRET_ACCESS_KEY", "LITESTREAM_ENDPOINT", "LITESTREAM_BUCKET"];
 
+/// What the generated Kyverno policies do with a violation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PolicyAction {
+    /// Report it (PolicyReports) and admit the object.
+    #[default]
+    Audit,
+    /// Reject the object.
+    Enforce,
+}
+
+impl PolicyAction {
+    /// `Audit` or `Enforce`, as Kyverno's `failureAction` spells it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PolicyAction::Audit => "Audit",
+            PolicyAction::Enforce => "Enforce",
+        }
+    }
+}
+
 /// Settings of the cluster the tree is generated for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Platform {
@@ -40,6 +60,8 @@ pub struct Platform {
     pub ingress_class: String,
     /// Namespace of the Prometheus stack (where the PrometheusRule goes).
     pub monitoring_namespace: String,
+    /// What the Kyverno policies do with a violation (`Audit` unless the generator is told).
+    pub policy_action: PolicyAction,
     /// Where the alerts' runbooks are published (`<base>/<AlertName>.md`, from `docs/runbooks/`).
     pub runbook_base_url: String,
     /// Infisical API the operator talks to (data only: the generator never connects to it).
@@ -56,6 +78,7 @@ impl Default for Platform {
             storage_class: "synelia-iscsi-retain".into(),
             ingress_class: "traefik".into(),
             monitoring_namespace: "monitoring".into(),
+            policy_action: PolicyAction::Audit,
             runbook_base_url: "https://github.com/truxonline/elite/blob/main/docs/runbooks".into(),
             infisical_host: "http://192.168.111.69:8085".into(),
             infisical_project: "vixens".into(),

@@ -64,61 +64,61 @@ impl fmt::Display for Memory {
     }
 }
 
-/// Millicores of any Kubernetes CPU quantity (`100m`, `0.5`, `2`, `1e3m` is not supported).
+/// Millicores of any Kubernetes quantity (`100m`, `0.5`, `2`, `1e3m` is `1e3` then `m`: not a
+/// quantity; `1k`, `1Gi` are), rounded to the nearest millicore. `None` when not a quantity.
 pub fn parse_cpu_millis(s: &str) -> Option<u64> {
-    let s = s.trim();
-    if let Some(m) = s.strip_suffix('m') {
-        return m.parse::<u64>().ok();
-    }
-    parse_decimal_scaled(s, 1000)
+    u64::try_from((parse_quantity_nanos(s)? + 500_000) / 1_000_000).ok()
 }
 
-/// Bytes of any Kubernetes memory quantity (`128Mi`, `1G`, `1.5Gi`, `1000`).
+/// Bytes of any Kubernetes quantity (`128Mi`, `1G`, `1.5Gi`, `1000`, `1e9`), rounded down (a
+/// quantity may name milli-bytes). `None` when not a quantity.
 pub fn parse_memory_bytes(s: &str) -> Option<u64> {
-    const SUFFIXES: [(&str, u64); 12] = [
-        ("Ki", 1 << 10),
-        ("Mi", 1 << 20),
-        ("Gi", 1 << 30),
-        ("Ti", 1 << 40),
-        ("Pi", 1 << 50),
-        ("Ei", 1 << 60),
-        ("k", 1_000),
-        ("M", 1_000_000),
-        ("G", 1_000_000_000),
-        ("T", 1_000_000_000_000),
-        ("P", 1_000_000_000_000_000),
-        ("E", 1_000_000_000_000_000_000),
-    ];
-    let s = s.trim();
-    for (suffix, mult) in SUFFIXES {
-        if let Some(n) = s.strip_suffix(suffix) {
-            return parse_decimal_scaled(n, mult);
-        }
-    }
-    if let Some(m) = s.strip_suffix('m') {
-        // milli-bytes: legal but odd; round down.
-        return m.parse::<u64>().ok().map(|v| v / 1000);
-    }
-    parse_decimal_scaled(s, 1)
+    u64::try_from(parse_quantity_nanos(s)? / 1_000_000_000).ok()
 }
 
-fn parse_decimal_scaled(s: &str, mult: u64) -> Option<u64> {
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    if int.is_empty() && frac.is_empty() {
+/// A non-negative Kubernetes quantity in units of 10⁻⁹: `<decimal><suffix>`, the suffix binary
+/// (`Ki`..`Ei`), decimal (`n`, `u`, `m`, ``, `k`, `M`..`E`) or an exponent (`e3`, `E-2`).
+pub fn parse_quantity_nanos(s: &str) -> Option<u128> {
+    const NANO: u128 = 1_000_000_000;
+    let s = s.trim();
+    let s = s.strip_prefix('+').unwrap_or(s);
+    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let (number, suffix) = s.split_at(split);
+    let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+    if (int.is_empty() && frac.is_empty()) || frac.contains('.') {
         return None;
     }
-    if !int.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let int: u64 = if int.is_empty() { 0 } else { int.parse().ok()? };
-    let whole = int.checked_mul(mult)?;
-    if frac.is_empty() {
-        return Some(whole);
-    }
-    let digits: u32 = frac.len().try_into().ok()?;
-    let frac_value: u128 = frac.parse().ok()?;
-    let part = frac_value * u128::from(mult) / 10u128.checked_pow(digits)?;
-    whole.checked_add(u64::try_from(part).ok()?)
+    let int: u128 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    let frac_digits: u32 = frac.len().try_into().ok()?;
+    let frac_value: u128 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+    // value = (int + frac / 10^digits) * NANO * mult / div, computed exactly then rounded down.
+    let (mult, div): (u128, u128) = match suffix {
+        "" => (1, 1),
+        "n" => (1, NANO),
+        "u" => (1, 1_000_000),
+        "m" => (1, 1_000),
+        "k" => (1_000, 1),
+        "M" => (1_000_000, 1),
+        "G" => (1_000_000_000, 1),
+        "T" => (1_000_000_000_000, 1),
+        "P" => (1_000_000_000_000_000, 1),
+        "E" => (1_000_000_000_000_000_000, 1),
+        "Ki" => (1 << 10, 1),
+        "Mi" => (1 << 20, 1),
+        "Gi" => (1 << 30, 1),
+        "Ti" => (1 << 40, 1),
+        "Pi" => (1 << 50, 1),
+        "Ei" => (1 << 60, 1),
+        e if e.starts_with(['e', 'E']) => {
+            let exp: i32 = e[1..].parse().ok()?;
+            let p = 10u128.checked_pow(exp.unsigned_abs())?;
+            if exp >= 0 { (p, 1) } else { (1, p) }
+        }
+        _ => return None,
+    };
+    let scale = 10u128.checked_pow(frac_digits)?;
+    let numerator = (int.checked_mul(scale)?.checked_add(frac_value)?).checked_mul(NANO)?.checked_mul(mult)?;
+    Some(numerator / scale / div)
 }
 
 #[cfg(test)]
@@ -131,6 +131,14 @@ mod tests {
         assert_eq!(parse_cpu_millis("1"), Some(1000));
         assert_eq!(parse_cpu_millis("0.25"), Some(250));
         assert_eq!(parse_cpu_millis("abc"), None);
+        // Every quantity form Kubernetes accepts, rounded to the nearest millicore.
+        assert_eq!(parse_cpu_millis("1k"), Some(1_000_000));
+        assert_eq!(parse_cpu_millis("1Ki"), Some(1_024_000));
+        assert_eq!(parse_cpu_millis("1e-1"), Some(100));
+        assert_eq!(parse_cpu_millis("1500u"), Some(2));
+        assert_eq!(parse_cpu_millis("1200u"), Some(1));
+        assert_eq!(parse_cpu_millis("1.2.3"), None);
+        assert_eq!(parse_cpu_millis("-1"), None);
         assert_eq!(Cpu::parse("2").unwrap(), Cpu(2000));
         assert_eq!(Cpu(1000).to_string(), "1000m");
     }
@@ -142,6 +150,8 @@ mod tests {
         assert_eq!(parse_memory_bytes("1G"), Some(1_000_000_000));
         assert_eq!(parse_memory_bytes("1.5Gi"), Some(3 << 29));
         assert_eq!(parse_memory_bytes("x"), None);
+        assert_eq!(parse_memory_bytes("1e9"), Some(1_000_000_000));
+        assert_eq!(parse_memory_bytes("1500m"), Some(1));
         assert_eq!(Memory::parse("1Gi").unwrap(), Memory(1024));
         assert_eq!(Memory(1024).to_string(), "1Gi");
         assert_eq!(Memory(128).to_string(), "128Mi");

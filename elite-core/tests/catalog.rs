@@ -112,10 +112,30 @@ fn durability_rules() {
         "DUR-5",
         "databases[1].path",
     );
+    // Two replicas: each would replicate the database to one path (DUR-6), sync the config to one
+    // prefix from pods with no stable name (DUR-5), and mount one ReadWriteOnce claim (DECL).
     let v = broken(base().replicas(2));
-    assert_eq!(v, vec![("DUR-6", "replicas".to_owned())]);
-    // A StatefulSet may run replicas, and a bbolt file is not replicated (no single-writer issue).
-    assert!(broken(base().replicas(2).workload(WorkloadKind::StatefulSet)).is_empty());
+    assert_eq!(
+        v,
+        vec![("DUR-5", "replicas".to_owned()), ("DUR-6", "replicas".to_owned()), ("DECL", "volumes[0]".to_owned())]
+    );
+    // A StatefulSet does not make one database two writers' ...
+    let sts = || base().replicas(2).workload(WorkloadKind::StatefulSet);
+    assert!(broken(sts()).contains(&("DUR-6", "replicas".to_owned())));
+    // ... but its pods sync their config each under its own name, on storage of their own; and a
+    // bbolt file is never replicated, so it has no single-writer issue.
+    let replicas = || {
+        AppBuilder::new("demo", Category::Network, "example/demo:1.2.3")
+            .port("http", 8080)
+            .liveness(Probe::http("/health", "http"))
+            .readiness(Probe::http("/health", "http"))
+            .volume("conf", "/conf", VolumeSource::EmptyDir { size_limit_mi: None })
+            .database("stats", "/conf/stats.db", DbFormat::Bbolt, BackupProfile::Ephemeral)
+            .config_sync("/conf", vec![])
+            .replicas(2)
+    };
+    assert!(broken(replicas().workload(WorkloadKind::StatefulSet)).is_empty());
+    assert_only(replicas(), "DUR-5", "replicas");
     assert_only(base().env("TZ", "UTC").env("ADMIN_PASSWORD", "hunter2"), "DUR-7", "env[1]");
     assert!(broken(base().secret_env("ADMIN_PASSWORD", "ADMIN_PASSWORD")).is_empty());
     assert_only(base().command(["sh", "-c"]).args(["apk add curl && exec app"]), "DUR-9", "args");

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use elite_core::platform::PolicyAction;
 use elite_core::{AppSpec, Platform};
 
 use crate::{layout, validate, write};
@@ -18,6 +19,10 @@ pub struct Args {
     /// Output folder (the `apps/` folder of the workspace by default).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Generate the Kyverno policies with `failureAction: Enforce` (reject violations) instead
+    /// of `Audit` (report them).
+    #[arg(long)]
+    pub enforce: bool,
 }
 
 /// Runs the CLI over `apps`, writing into `default_out` unless `--out` says otherwise.
@@ -37,7 +42,11 @@ pub fn run(args: &Args, apps: Vec<AppSpec>, default_out: PathBuf) -> ExitCode {
         }
         return ExitCode::from(2);
     }
-    let tree = match layout::tree(&apps, &Platform::default()) {
+    let platform = Platform {
+        policy_action: if args.enforce { PolicyAction::Enforce } else { PolicyAction::Audit },
+        ..Platform::default()
+    };
+    let tree = match layout::tree(&apps, &platform) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");

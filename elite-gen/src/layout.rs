@@ -23,12 +23,15 @@ pub const COMPONENTS_DIR: &str = "_shared/components";
 pub const PRIORITY_CLASSES_DIR: &str = "_shared/priority-classes";
 /// Folder of the durability alerts (PrometheusRule).
 pub const MONITORING_DIR: &str = "_shared/monitoring";
+/// Folder of the Kyverno ClusterPolicies generated from the rule catalog.
+pub const POLICIES_DIR: &str = "_shared/policies";
 
 /// The cluster-wide folders (each one a Kustomization ArgoCD can sync), with their objects.
 pub fn shared_dirs(platform: &Platform) -> Vec<(&'static str, Vec<Object>)> {
     vec![
         (PRIORITY_CLASSES_DIR, render::priority_classes()),
         (MONITORING_DIR, vec![render::monitoring::prometheus_rule(platform)]),
+        (POLICIES_DIR, render::policy::cluster_policies(platform.policy_action)),
     ]
 }
 

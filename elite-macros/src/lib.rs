@@ -59,7 +59,7 @@ use proc_macro::TokenStream;
 /// |---|---|---|
 /// | `size` | `size = Small` | **required**: `Micro`, `Small`, `Medium`, `Large`, or `Custom(cpu_request = "100m", cpu_limit = "800m", memory = "768Mi")` (CPU request 10–25% of the limit, SIZE-3; `memory_request`/`memory_limit` may be given apart, and must be equal, SIZE-2) |
 /// | `priority` | `priority = High` | **required**: `Critical` (core-infra only) or `High`; `Medium` and `Low` are not Elite (PRIO-2) |
-/// | `replicas` | `replicas = 2` | default 1; an app with replicated databases keeps 1 in a Deployment (DUR-6) |
+/// | `replicas` | `replicas = 2` | default 1; an app with replicated databases keeps 1 (DUR-6); several replicas sync their config only from a StatefulSet, each pod under its own name (DUR-5) |
 /// | `ha` | `ha` | highly available: at least 2 replicas, a PodDisruptionBudget, spread over nodes (HA-1) |
 /// | `workload` | `workload = StatefulSet` | `Deployment` (default) or `StatefulSet` |
 /// | `environments` | `environments = [Prod]` | where the app is deployed; default `[Dev, Prod]` |

@@ -92,6 +92,13 @@ fn every_enforced_rule_has_a_test_and_every_compile_time_rule_a_ui_case() {
                 r.id
             );
         }
+        if r.enforced_at().contains(&Stage::Cluster) {
+            assert!(
+                tests.iter().any(|t| t == "tests/tests/policies.rs"),
+                "{} is in a Kyverno policy but tests/tests/policies.rs does not name it",
+                r.id
+            );
+        }
         if r.stages.contains(&Stage::EndToEnd) {
             assert!(
                 tests.iter().any(|t| t == "tests/tests/durability_e2e.rs"),

@@ -120,8 +120,31 @@ fn app(name: &str) -> elite_core::AppSpec {
 }
 
 fn run_cli(apps: Vec<elite_core::AppSpec>, dir: &Path) -> ExitCode {
-    let args = elite_gen::cli::Args { check: false, out: Some(dir.to_path_buf()) };
+    let args = elite_gen::cli::Args { check: false, out: Some(dir.to_path_buf()), enforce: false };
     elite_gen::cli::run(&args, apps, dir.to_path_buf())
+}
+
+#[test]
+fn the_policies_audit_by_default_and_enforce_when_told() {
+    use clap::Parser;
+    for (flags, want) in [(vec![], "Audit"), (vec!["--enforce"], "Enforce")] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut argv = vec!["elite-gen", "--out", dir.path().to_str().unwrap()];
+        argv.extend(flags.iter().copied());
+        let args = elite_gen::cli::Args::parse_from(argv);
+        assert_eq!(elite_gen::cli::run(&args, vec![app("ok")], dir.path().to_path_buf()), ExitCode::SUCCESS);
+        let policies = dir.path().join("_shared/policies");
+        let mut actions = std::collections::BTreeSet::new();
+        for f in fs::read_dir(&policies).unwrap().flatten() {
+            let text = fs::read_to_string(f.path()).unwrap();
+            for doc in common::parse_yaml_stream(&text).into_iter().filter(|d| d["kind"] == "ClusterPolicy") {
+                for r in doc["spec"]["rules"].as_array().unwrap() {
+                    actions.insert(r["validate"]["failureAction"].as_str().unwrap().to_owned());
+                }
+            }
+        }
+        assert_eq!(actions, std::collections::BTreeSet::from([want.to_owned()]), "{flags:?}");
+    }
 }
 
 #[test]

@@ -143,3 +143,27 @@ fn close_objects(s: &mut Value) {
         a.iter_mut().for_each(close_objects);
     }
 }
+
+#[test]
+fn an_app_with_only_ephemeral_databases_gets_restore_db_and_no_litestream() {
+    // AdGuard Home's bbolt file is cleaned at start and never replicated: a Litestream sidecar
+    // would run with nothing to replicate and no volume mounted.
+    let built = kustomize(&common::workspace().join("apps/40-network/adguard-home/overlays/prod"));
+    let sts = built.iter().find(|v| v["kind"] == "StatefulSet").unwrap();
+    let names: Vec<&str> = sts["spec"]["template"]["spec"]["initContainers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["restore-config", "config-syncer", "restore-db"]);
+    assert!(built.iter().all(|o| o["kind"] != "PodMonitor"), "nothing to scrape");
+    // Two replicas sync their config each under its pod name, never to one shared prefix.
+    for c in &sts["spec"]["template"]["spec"]["initContainers"].as_array().unwrap()[..2] {
+        let env = c["env"].as_array().unwrap();
+        assert_eq!(env[0]["name"], "POD_NAME");
+        assert_eq!(env[0]["valueFrom"]["fieldRef"]["fieldPath"], "metadata.name");
+        let prefix = env.iter().find(|e| e["name"] == "ELITE_S3_PREFIX").unwrap();
+        assert_eq!(prefix["value"], "network/adguard-home/config/$(POD_NAME)", "{}", c["name"]);
+    }
+}

@@ -58,6 +58,8 @@ pub enum EnvValue {
     Plain(String),
     /// A key of the app's Secret, which its InfisicalSecret fills from Infisical.
     Secret(SecretKey),
+    /// A field of the pod, from the downward API (`metadata.name`).
+    Field(String),
 }
 
 /// A key of the app's Infisical-managed Secret (`<app>-secrets`).

@@ -85,13 +85,10 @@ impl ContainerRole {
             .into_iter()
             .find(|r| r.fixed_name() == Some(name))
     }
-    /// The shared Kustomize component that supplies the uniform part of this container.
-    pub const fn component(self) -> Option<Component> {
-        match self {
-            ContainerRole::Main => None,
-            ContainerRole::RestoreDb | ContainerRole::Litestream => Some(Component::Litestream),
-            ContainerRole::RestoreConfig | ContainerRole::ConfigSyncer => Some(Component::Syncer),
-        }
+    /// Whether a shared Kustomize component supplies the uniform part of this container (every
+    /// durability container).
+    pub const fn is_shared(self) -> bool {
+        !matches!(self, ContainerRole::Main)
     }
 }
 
@@ -100,20 +97,25 @@ impl ContainerRole {
 pub enum Component {
     /// `elite-standard`: revisionHistoryLimit, pod security baseline, grace period.
     Standard,
-    /// `elite-litestream`: the `litestream` sidecar and `restore-db` init container.
+    /// `elite-litestream`: the `restore-db` init container and the `litestream` sidecar.
     Litestream,
+    /// `elite-restore-db`: the `restore-db` init container alone, for an app whose databases are
+    /// all Ephemeral (cleaned at start, never replicated: no Litestream sidecar).
+    RestoreDb,
     /// `elite-syncer`: the `config-syncer` sidecar and `restore-config` init container.
     Syncer,
 }
 
 impl Component {
     /// All components.
-    pub const ALL: [Component; 3] = [Component::Standard, Component::Litestream, Component::Syncer];
+    pub const ALL: [Component; 4] =
+        [Component::Standard, Component::Litestream, Component::RestoreDb, Component::Syncer];
     /// Folder name under `apps/_shared/components/`.
     pub const fn dir(self) -> &'static str {
         match self {
             Component::Standard => "elite-standard",
             Component::Litestream => "elite-litestream",
+            Component::RestoreDb => "elite-restore-db",
             Component::Syncer => "elite-syncer",
         }
     }
@@ -264,10 +266,18 @@ pub fn plan(app: &AppSpec) -> PodPlan {
 
     if let Some(sync) = sync {
         components.push(Component::Syncer);
-        let env = vec![
-            plain("ELITE_SYNC_DIR", sync.dir.clone()),
-            plain("ELITE_S3_PREFIX", format!("{}/config", names::s3_prefix(app))),
-        ];
+        let prefix = format!("{}/config", names::s3_prefix(app));
+        let env = if app.replicas > 1 {
+            // Each pod of a StatefulSet keeps its own config under its stable name (DUR-5): two
+            // replicas syncing one prefix would delete each other's files.
+            vec![
+                EnvVar { name: "POD_NAME".into(), value: EnvValue::Field("metadata.name".into()) },
+                plain("ELITE_SYNC_DIR", sync.dir.clone()),
+                plain("ELITE_S3_PREFIX", format!("{prefix}/$(POD_NAME)")),
+            ]
+        } else {
+            vec![plain("ELITE_SYNC_DIR", sync.dir.clone()), plain("ELITE_S3_PREFIX", prefix)]
+        };
         let mounts = {
             let mut m = data_mounts(&[sync.dir.as_str()]);
             m.push(durability_mount());
@@ -287,8 +297,8 @@ pub fn plan(app: &AppSpec) -> PodPlan {
         mounts.push(durability_mount());
         let join = |dbs: &[&crate::model::Database]| dbs.iter().map(|d| d.path.as_str()).collect::<Vec<_>>().join(" ");
         let env = vec![plain("ELITE_DATABASES", join(&replicated)), plain("ELITE_EPHEMERAL", join(&ephemeral))];
-        // restore-db comes from the Litestream component even when it only cleans Ephemeral files.
-        components.push(Component::Litestream);
+        // An app whose databases are all Ephemeral gets restore-db (it cleans them) but no sidecar.
+        components.push(if replicated.is_empty() { Component::RestoreDb } else { Component::Litestream });
         init_containers.push(with_app_parts(ContainerRole::RestoreDb, env, &s3_secret, mounts.clone()));
         if !replicated.is_empty() {
             init_containers.push(with_app_parts(ContainerRole::Litestream, Vec::new(), &s3_secret, mounts));

@@ -5,6 +5,7 @@ mod durability_config;
 mod infisical;
 pub mod monitoring;
 mod network;
+pub mod policy;
 pub mod workload;
 pub mod yaml;
 

@@ -68,6 +68,14 @@ pub fn container(app_secret: &str, c: &ContainerPlan) -> core::Container {
                     EnvValue::Plain(v) => {
                         core::EnvVar { name: e.name.clone(), value: Some(v.clone()), value_from: None }
                     }
+                    EnvValue::Field(path) => core::EnvVar {
+                        name: e.name.clone(),
+                        value: None,
+                        value_from: Some(core::EnvVarSource {
+                            field_ref: Some(core::ObjectFieldSelector { field_path: path.clone(), api_version: None }),
+                            ..Default::default()
+                        }),
+                    },
                     EnvValue::Secret(k) => core::EnvVar {
                         name: e.name.clone(),
                         value: None,
@@ -209,7 +217,7 @@ pub fn pod_spec(app: &AppSpec, plan: &PodPlan) -> core::PodSpec {
     let spread = app.ha.then(|| {
         vec![core::TopologySpreadConstraint {
             max_skew: 1,
-            topology_key: "kubernetes.io/hostname".into(),
+            topology_key: crate::rules::HOSTNAME_KEY.into(),
             when_unsatisfiable: "DoNotSchedule".into(),
             label_selector: Some(LabelSelector { match_labels: Some(selector(app)), ..Default::default() }),
             ..Default::default()
@@ -277,11 +285,12 @@ pub fn component_roles(c: Component) -> &'static [ContainerRole] {
     match c {
         Component::Standard => &[],
         Component::Litestream => &[ContainerRole::RestoreDb, ContainerRole::Litestream],
+        Component::RestoreDb => &[ContainerRole::RestoreDb],
         Component::Syncer => &[ContainerRole::RestoreConfig, ContainerRole::ConfigSyncer],
     }
 }
 
 /// Whether `role` is a durability container that a component supplies.
 pub fn is_shared(role: ContainerRole) -> bool {
-    role.component().is_some()
+    role.is_shared()
 }

@@ -11,7 +11,7 @@ use crate::model::AppSpec;
 /// The id of a declaration-consistency problem.
 pub const DECL: &str = "DECL";
 
-const HINT: &str = "fix the declaration: names must be unique and references must name something declared";
+const HINT: &str = "fix the declaration so Kubernetes can run it: unique names, references to what is declared, storage every replica can mount";
 
 /// Every consistency problem of `app`, in declaration order.
 pub fn check(app: &AppSpec) -> Vec<Violation> {
@@ -50,6 +50,19 @@ pub fn check(app: &AppSpec) -> Vec<Violation> {
     for (i, v) in app.volumes.iter().enumerate() {
         if !v.mount_path.starts_with('/') {
             fail(format!("volumes[{i}]"), format!("mount path `{}` is not absolute", v.mount_path));
+        }
+    }
+    if app.replicas > 1 {
+        for (i, v) in app.volumes.iter().enumerate() {
+            if matches!(v.source, crate::model::VolumeSource::Pvc { .. }) {
+                fail(
+                    format!("volumes[{i}]"),
+                    format!(
+                        "{} replicas share the ReadWriteOnce claim `{}`: replicas on different nodes cannot mount it; give each replica its own storage (empty_dir with config_sync) or run one replica",
+                        app.replicas, v.name
+                    ),
+                );
+            }
         }
     }
     if app.replicas == 0 {

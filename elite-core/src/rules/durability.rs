@@ -1,6 +1,10 @@
 //! DUR: recovery first, then continuous protection.
 
 use super::Judgement;
+use super::cel as c;
+use super::cel::{
+    Cel, MAIN, annotation, cel, command_line, db_name, db_path, durability_names, restarts_always, strings,
+};
 use super::{Rule, Stage::*};
 use crate::facts::ContainerFacts;
 use crate::model::{WorkloadKind, path_is_under};
@@ -18,6 +22,7 @@ pub const DUR_1: Rule = Rule {
             j.fail(&f.durability.at, "durability is not stated (annotation vixens.io/durability: stateless, or the databases and config directory)");
         }
     }),
+    cel: Some(dur_1_cel),
 };
 
 fn mounts_path(c: &ContainerFacts, path: &str) -> bool {
@@ -83,6 +88,7 @@ pub const DUR_2: Rule = Rule {
             None => j.fail(&f.durability.at, "databases are declared but there is no litestream sidecar"),
         }
     }),
+    cel: Some(dur_2_cel),
 };
 
 pub const DUR_3: Rule = Rule {
@@ -122,6 +128,7 @@ pub const DUR_3: Rule = Rule {
             }
         }
     }),
+    cel: Some(dur_3_cel),
 };
 
 pub const DUR_4: Rule = Rule {
@@ -190,14 +197,27 @@ pub const DUR_4: Rule = Rule {
             }
         }
     }),
+    cel: Some(dur_4_cel),
 };
 
 pub const DUR_5: Rule = Rule {
     id: "DUR-5",
-    title: "Each app replicates under its own S3 prefix (<bucket>/<namespace>/<app>/...); no two apps, and no two databases, share a replica path.",
+    title: "Each app replicates under its own S3 prefix (<bucket>/<namespace>/<app>/...); no two apps, no two databases, and no two pods share a replica path.",
     stages: &[Compile, Generator],
-    hint: "give every database a distinct name and path; app names are unique per namespace",
+    hint: "give every database a distinct name and path; app names are unique per namespace; sync the config of several replicas from a StatefulSet, whose pods each sync under their own name",
     check: Some(|f, j| {
+        if let (Some(dir), Some(n)) = (&f.config_sync_dir, f.replicas.value)
+            && n > 1
+            && f.kind == WorkloadKind::Deployment
+        {
+            j.fail(
+                &f.replicas.at,
+                format!(
+                    "{n} replicas of a Deployment would sync {} to one prefix and delete each other's files; its pods have no stable name to sync under",
+                    dir.value
+                ),
+            );
+        }
         let Some(dbs) = &f.databases else { return };
         for (i, a) in dbs.iter().enumerate() {
             for b in &dbs[..i] {
@@ -213,15 +233,16 @@ pub const DUR_5: Rule = Rule {
             }
         }
     }),
+    cel: Some(dur_5_cel),
 };
 
 pub const DUR_6: Rule = Rule {
     id: "DUR-6",
-    title: "A replicated SQLite database has one writer: a Deployment with replicated databases has replicas: 1 and strategy Recreate.",
+    title: "A replicated SQLite database has one writer: a workload with replicated databases has replicas: 1, and a Deployment strategy Recreate.",
     stages: &[Compile],
-    hint: "keep `replicas = 1` for an app with replicated databases, or use `workload = StatefulSet`",
+    hint: "keep `replicas = 1` for an app with replicated databases: every replica would replicate its own copy to the same path",
     check: Some(|f, j| {
-        if f.kind != WorkloadKind::Deployment {
+        if !matches!(f.kind, WorkloadKind::Deployment | WorkloadKind::StatefulSet) {
             return;
         }
         let replicated = match &f.databases {
@@ -239,7 +260,7 @@ pub const DUR_6: Rule = Rule {
                 format!("{n} replicas would each replicate the same databases to the same path; at most 1 is allowed"),
             );
         }
-        if f.strategy.value.as_deref() != Some("Recreate") {
+        if f.kind == WorkloadKind::Deployment && f.strategy.value.as_deref() != Some("Recreate") {
             j.fail(
                 &f.strategy.at,
                 format!(
@@ -249,15 +270,21 @@ pub const DUR_6: Rule = Rule {
             );
         }
     }),
+    cel: Some(dur_6_cel),
 };
+
+/// Words that make an environment variable name a credential's.
+pub const CREDENTIAL_WORDS: [&str; 9] =
+    ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "ACCESS_KEY", "API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIAL"];
 
 /// Whether an environment variable name looks like a credential.
 pub fn is_credential_name(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
-    ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "ACCESS_KEY", "API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIAL"]
-        .iter()
-        .any(|k| n.contains(k))
+    CREDENTIAL_WORDS.iter().any(|k| n.contains(k))
 }
+
+/// Shell idioms that swallow a failed restore.
+pub const SWALLOWED_ERRORS: [&str; 3] = ["|| true", "||true", "|| :"];
 
 pub const DUR_7: Rule = Rule {
     id: "DUR-7",
@@ -271,6 +298,7 @@ pub const DUR_7: Rule = Rule {
             }
         }
     }),
+    cel: Some(dur_7_cel),
 };
 
 pub const DUR_8: Rule = Rule {
@@ -283,7 +311,7 @@ pub const DUR_8: Rule = Rule {
             f.containers.iter().filter(|c| matches!(c.role, ContainerRole::RestoreConfig | ContainerRole::RestoreDb))
         {
             let line = c.command_line.value.join(" ");
-            if line.contains("|| true") || line.contains("||true") || line.contains("|| :") {
+            if SWALLOWED_ERRORS.iter().any(|k| line.contains(k)) {
                 j.fail(
                     &c.command_line.at,
                     format!("{} swallows its errors (`|| true`): the app would start on an empty volume", c.name.value),
@@ -291,6 +319,7 @@ pub const DUR_8: Rule = Rule {
             }
         }
     }),
+    cel: Some(dur_8_cel),
 };
 
 /// Commands that install software.
@@ -318,4 +347,169 @@ pub const DUR_9: Rule = Rule {
             }
         }
     }),
+    cel: Some(dur_9_cel),
 };
+
+/// The first container named `name` (init containers first), as CEL.
+fn first(name: &str) -> String {
+    format!("variables.containers.filter(c, c.name == '{name}')[0]")
+}
+
+fn exists(name: &str) -> String {
+    format!("variables.containers.exists(c, c.name == '{name}')")
+}
+
+/// Whether the first container named `name` is in the init list and runs as `want`.
+fn runs_as_cel(name: &str, want: Lifecycle) -> String {
+    let always = restarts_always(&format!("variables.inits.filter(c, c.name == '{name}')[0]"));
+    match want {
+        Lifecycle::Init => format!("(variables.inits.exists(c, c.name == '{name}') && !{always})"),
+        Lifecycle::Sidecar => format!("(variables.inits.exists(c, c.name == '{name}') && {always})"),
+        Lifecycle::Regular => format!("!variables.inits.exists(c, c.name == '{name}')"),
+    }
+}
+
+fn name_of(role: ContainerRole) -> &'static str {
+    role.fixed_name().unwrap_or_default()
+}
+
+fn dur_1_cel() -> Vec<Cel> {
+    vec![cel(
+        format!(
+            "'{}' in variables.annotations || variables.containers.exists(c, c.name in {})",
+            annotation("durability"),
+            durability_names()
+        ),
+        "the workload states its durability (annotation vixens.io/durability)",
+    )]
+}
+
+fn dur_2_cel() -> Vec<Cel> {
+    let (restore, litestream) = (name_of(ContainerRole::RestoreDb), name_of(ContainerRole::Litestream));
+    let line = command_line(&first(restore));
+    vec![
+        cel(
+            format!("variables.stated || !({} && !{})", exists(litestream), exists(restore)),
+            "a litestream sidecar replicates, but no restore-db init container restores first",
+        ),
+        cel(
+            format!(
+                "!variables.stated || !variables.replicated || ({} && {line}.contains('-if-db-not-exists') && {line}.contains('-if-replica-exists'))",
+                runs_as_cel(restore, Lifecycle::Init)
+            ),
+            "each database is restored by a restore-db init container (litestream restore -if-db-not-exists -if-replica-exists)",
+        ),
+        cel(
+            format!(
+                "!variables.stated || !variables.replicated || ({} && has({l}.ports) && {l}.ports.exists(p, has(p.name) && p.name == 'metrics' && p.containerPort == {METRICS_PORT}))",
+                runs_as_cel(litestream, Lifecycle::Sidecar),
+                l = first(litestream),
+            ),
+            "each database is replicated by a litestream native sidecar (restartPolicy: Always) serving metrics on port 9090 named `metrics`",
+        ),
+    ]
+}
+
+fn dur_3_cel() -> Vec<Cel> {
+    let (restore, syncer) = (name_of(ContainerRole::RestoreConfig), name_of(ContainerRole::ConfigSyncer));
+    let dir = "variables.configs[size(variables.configs) - 1].substring(7)";
+    let synced =
+        |name: &str, want: Lifecycle| format!("({} && {})", runs_as_cel(name, want), c::mounts_path(&first(name), dir));
+    vec![
+        cel(
+            format!("size(variables.configs) > 0 || !({} && !{})", exists(syncer), exists(restore)),
+            "a config-syncer runs, but no restore-config init container restores first",
+        ),
+        cel(
+            format!(
+                "size(variables.configs) == 0 || ((size(variables.mains) == 0 || {}) && {} && {})",
+                c::mounts_path(MAIN, dir),
+                synced(restore, Lifecycle::Init),
+                synced(syncer, Lifecycle::Sidecar)
+            ),
+            "a synced config directory lies in a volume of the app, restored by a restore-config init container and kept by a config-syncer native sidecar, both mounting it",
+        ),
+    ]
+}
+
+fn dur_4_cel() -> Vec<Cel> {
+    let (restore, litestream) = (name_of(ContainerRole::RestoreDb), name_of(ContainerRole::Litestream));
+    let p = db_path("t");
+    let mounted_by = |name: &str| format!("(!{} || {})", exists(name), c::mounts_path(&first(name), &p));
+    let longest = format!(
+        "{MAIN}.volumeMounts.filter(m, {} && !{MAIN}.volumeMounts.exists(o, {} && size(o.mountPath) > size(m.mountPath)))",
+        c::path_is_under(&p, "m.mountPath"),
+        c::path_is_under(&p, "o.mountPath"),
+    );
+    vec![cel(
+        format!(
+            "variables.dbs.all(t, {p}.startsWith('/') && !{p}.matches('[\\\\s\"\\'$`\\\\\\\\;&|<>*?]') && (size(variables.mains) == 0 || ({} && {} && (!(t.startsWith('sqlite:') && !t.endsWith('@Ephemeral')) || {}) && {longest}.all(m, variables.containers.filter(c, c.name in ['{restore}', '{litestream}']).all(c, has(c.volumeMounts) && c.volumeMounts.exists(x, x.name == m.name && x.mountPath == m.mountPath))))))",
+            c::mounts_path(MAIN, &p),
+            mounted_by(restore),
+            mounted_by(litestream),
+        ),
+        "every database path is absolute and lies in a volume mounted at the same path by the app, restore-db and litestream",
+    )]
+}
+
+fn dur_5_cel() -> Vec<Cel> {
+    vec![
+        cel(
+            "size(variables.configs) == 0 || object.kind != 'Deployment' || !has(object.spec.replicas) || object.spec.replicas <= 1",
+            "the config of several replicas is synced from a StatefulSet, each pod under its own name",
+        ),
+        cel(
+            format!(
+                "variables.dbs.all(t, size(variables.dbs.filter(u, {} == {})) == 1 && size(variables.dbs.filter(u, {} == {})) == 1)",
+                db_name("u"),
+                db_name("t"),
+                db_path("u"),
+                db_path("t")
+            ),
+            "no two databases share a name or a path (and so a replica path)",
+        ),
+    ]
+}
+
+fn dur_6_cel() -> Vec<Cel> {
+    vec![cel(
+        format!(
+            "!(object.kind in ['Deployment', 'StatefulSet']) || !(variables.stated ? variables.replicated : {}) || ((!has(object.spec.replicas) || object.spec.replicas <= 1) && (object.kind != 'Deployment' || (has(object.spec.strategy) && has(object.spec.strategy.type) && object.spec.strategy.type == 'Recreate')))",
+            exists(name_of(ContainerRole::Litestream))
+        ),
+        "a workload with replicated databases has one replica, and a Deployment strategy Recreate",
+    )]
+}
+
+fn dur_7_cel() -> Vec<Cel> {
+    vec![cel(
+        format!(
+            "variables.containers.all(c, !has(c.env) || c.env.all(e, has(e.valueFrom) || !{}.exists(k, e.name.upperAscii().contains(k))))",
+            strings(CREDENTIAL_WORDS)
+        ),
+        "no credential is written as a literal value: it comes from a Secret",
+    )]
+}
+
+fn dur_8_cel() -> Vec<Cel> {
+    vec![cel(
+        format!(
+            "variables.containers.filter(c, c.name in {}).all(c, !{}.exists(k, {}.contains(k)))",
+            strings([name_of(ContainerRole::RestoreConfig), name_of(ContainerRole::RestoreDb)]),
+            strings(SWALLOWED_ERRORS),
+            command_line("c")
+        ),
+        "restore steps never swallow their errors (`|| true`)",
+    )]
+}
+
+fn dur_9_cel() -> Vec<Cel> {
+    vec![cel(
+        format!(
+            "variables.containers.all(c, !{}.exists(k, {}.contains(k)))",
+            strings(INSTALL_COMMANDS),
+            command_line("c")
+        ),
+        "no container installs software at start",
+    )]
+}

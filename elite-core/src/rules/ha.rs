@@ -1,6 +1,7 @@
 //! HA: highly available apps.
 
 use super::{Rule, Stage::*};
+use crate::rules::cel::{Cel, annotation, cel};
 
 pub const HA_1: Rule = Rule {
     id: "HA-1",
@@ -37,4 +38,27 @@ pub const HA_1: Rule = Rule {
             ),
         }
     }),
+    cel: Some(ha_1_cel),
 };
+
+/// The node label HA replicas are spread over.
+pub const HOSTNAME_KEY: &str = "kubernetes.io/hostname";
+
+fn ha_1_cel() -> Vec<Cel> {
+    let key = annotation("ha");
+    let anti = "variables.pod.affinity.podAntiAffinity";
+    vec![cel(
+        format!(
+            "!('{key}' in variables.annotations) || variables.annotations['{key}'] != 'true' || ((has(object.spec.replicas) ? object.spec.replicas : 1) >= 2 && ((has(variables.pod.topologySpreadConstraints) && variables.pod.topologySpreadConstraints.exists(t, t.topologyKey == '{HOSTNAME_KEY}')) || (has(variables.pod.affinity) && has({anti}) && ((has({anti}.requiredDuringSchedulingIgnoredDuringExecution) && {anti}.requiredDuringSchedulingIgnoredDuringExecution.exists(t, has(t.topologyKey) && t.topologyKey == '{HOSTNAME_KEY}')) || (has({anti}.preferredDuringSchedulingIgnoredDuringExecution) && {anti}.preferredDuringSchedulingIgnoredDuringExecution.exists(t, has(t.podAffinityTerm) && has(t.podAffinityTerm.topologyKey) && t.podAffinityTerm.topologyKey == '{HOSTNAME_KEY}'))))))"
+        ),
+        "an HA app runs at least 2 replicas spread across nodes (topologySpreadConstraints or podAntiAffinity on kubernetes.io/hostname)",
+    )]
+}
+
+/// HA-1 on the PodDisruptionBudget of an Elite app: `minAvailable: 1`.
+pub fn pdb_cel() -> Vec<Cel> {
+    vec![cel(
+        "has(object.spec.minAvailable) && object.spec.minAvailable == 1",
+        "the PodDisruptionBudget of an HA app keeps at least one replica: minAvailable: 1",
+    )]
+}

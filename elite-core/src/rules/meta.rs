@@ -3,6 +3,7 @@
 use super::{Rule, Stage::*};
 use crate::model::WorkloadKind;
 use crate::names::dns1123_label_error;
+use crate::rules::cel::{Cel, cel, db_name, is_dns_label};
 
 /// Why `image` is not pinned, or `None` when it has a digest or a tag other than `latest`.
 pub fn unpinned(image: &str) -> Option<String> {
@@ -31,6 +32,7 @@ pub const META_1: Rule = Rule {
             }
         }
     }),
+    cel: Some(meta_1_cel),
 };
 
 /// The labels META-2 requires, with their required value (`None`: any non-empty value).
@@ -80,6 +82,7 @@ pub const META_2: Rule = Rule {
             }
         }
     }),
+    cel: Some(meta_2_cel),
 };
 
 pub const META_3: Rule = Rule {
@@ -101,4 +104,46 @@ pub const META_3: Rule = Rule {
             );
         }
     }),
+    cel: Some(meta_3_cel),
 };
+
+fn meta_1_cel() -> Vec<Cel> {
+    vec![cel(
+        "variables.containers.all(c, has(c.image) && (c.image.contains('@sha256:') || (c.image.matches('^(.*/)?[^/:]*:[^/]+$') && !c.image.matches('^(.*/)?[^/:]*:latest$'))))",
+        "every image is pinned: a tag other than `latest`, or a digest",
+    )]
+}
+
+fn meta_2_cel() -> Vec<Cel> {
+    let labels: Vec<String> = REQUIRED_LABELS
+        .iter()
+        .map(|(k, want)| match want {
+            Some(w) => format!("'{k}' in variables.labels && variables.labels['{k}'] == '{w}'"),
+            None => format!("'{k}' in variables.labels && variables.labels['{k}'] != ''"),
+        })
+        .collect();
+    vec![
+        cel(
+            format!(
+                "{} && (!has(object.metadata.namespace) || {}) && variables.containers.all(c, c.name == object.metadata.name || {}) && (!has(variables.pod.volumes) || variables.pod.volumes.all(v, {})) && variables.dbs.all(t, {})",
+                is_dns_label("object.metadata.name"),
+                is_dns_label("object.metadata.namespace"),
+                is_dns_label("c.name"),
+                is_dns_label("v.name"),
+                is_dns_label(&db_name("t")),
+            ),
+            "names (workload, namespace, containers, volumes, databases) are DNS-1123 labels of at most 63 characters",
+        ),
+        cel(
+            labels.join(" && "),
+            "the workload carries app.kubernetes.io/name, app.kubernetes.io/part-of: vixens and vixens.io/elite: \"true\"",
+        ),
+    ]
+}
+
+fn meta_3_cel() -> Vec<Cel> {
+    vec![cel(
+        "object.kind in ['Job', 'CronJob'] || (has(object.spec.revisionHistoryLimit) && object.spec.revisionHistoryLimit == 3)",
+        "revisionHistoryLimit is 3",
+    )]
+}

@@ -4,6 +4,7 @@
 //! declaration, the generator over every collected app, the audit over facts read from YAML, and
 //! the policy generator turns each rule into a Kyverno rule.
 
+pub mod cel;
 pub mod declaration;
 mod durability;
 mod ha;
@@ -16,6 +17,8 @@ mod security;
 mod sizing;
 
 use crate::facts::{Loc, WorkloadFacts};
+
+pub use ha::{HOSTNAME_KEY, pdb_cel};
 
 /// Where a rule is enforced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -61,6 +64,22 @@ pub struct Rule {
     pub hint: &'static str,
     /// The predicate; `None` for rules that are not judged on one workload (see `stages`).
     pub check: Option<fn(&WorkloadFacts, &mut Judgement)>,
+    /// The same predicate as CEL conditions on the workload object, for the Kyverno policy;
+    /// `None` when one object cannot show a violation.
+    pub cel: Option<fn() -> Vec<cel::Cel>>,
+}
+
+impl Rule {
+    /// Where the rule is enforced: its `stages`, and the cluster when it has CEL conditions
+    /// (the generated Kyverno policies carry them).
+    pub fn enforced_at(&self) -> Vec<Stage> {
+        let mut s = self.stages.to_vec();
+        if self.cel.is_some() {
+            s.push(Stage::Cluster);
+        }
+        s.sort();
+        s
+    }
 }
 
 impl std::fmt::Debug for Rule {

@@ -21,6 +21,7 @@ pub const OBS_1: Rule = Rule {
             );
         }
     }),
+    cel: None,
 };
 
 pub const OBS_2: Rule = Rule {
@@ -31,4 +32,5 @@ pub const OBS_2: Rule = Rule {
     stages: &[Construction],
     hint: "the generator writes the PrometheusRule `elite-durability`; promtool checks and unit-tests it",
     check: None,
+    cel: None,
 };

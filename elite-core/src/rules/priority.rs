@@ -2,6 +2,7 @@
 
 use super::{Rule, Stage::*};
 use crate::model::{Priority, Role};
+use crate::rules::cel::{Cel, MAIN, annotation, cel, strings};
 
 pub const PRIO_1: Rule = Rule {
     id: "PRIO-1",
@@ -16,6 +17,7 @@ pub const PRIO_1: Rule = Rule {
         ),
         Some(_) => {}
     }),
+    cel: Some(prio_1_cel),
 };
 
 pub const PRIO_2: Rule = Rule {
@@ -37,6 +39,7 @@ pub const PRIO_2: Rule = Rule {
             );
         }
     }),
+    cel: Some(prio_2_cel),
 };
 
 pub const PRIO_3: Rule = Rule {
@@ -66,6 +69,7 @@ pub const PRIO_3: Rule = Rule {
             _ => {}
         }
     }),
+    cel: Some(prio_3_cel),
 };
 
 pub const PRIO_4: Rule = Rule {
@@ -97,4 +101,64 @@ pub const PRIO_4: Rule = Rule {
             j.fail(&role.at, format!("MinIO has role {}; it is core-infra", role.value.as_str()));
         }
     }),
+    cel: Some(prio_4_cel),
 };
+
+const CLASS: &str = "variables.pod.priorityClassName";
+
+fn class_names(ps: &[Priority]) -> String {
+    strings(ps.iter().map(|p| p.class_name()))
+}
+
+/// The accepted spellings of `roles` in the `vixens.io/role` annotation.
+fn role_names(roles: &[Role]) -> String {
+    strings(roles.iter().flat_map(|r| [r.as_str(), r.name()]))
+}
+
+/// The stated role (annotation), when it names a role.
+fn role_stated() -> String {
+    let key = annotation("role");
+    format!("('{key}' in variables.annotations && variables.annotations['{key}'] in {})", role_names(Role::ALL))
+}
+
+fn prio_1_cel() -> Vec<Cel> {
+    vec![cel(
+        format!("has({CLASS}) && {CLASS} in {}", class_names(&Priority::ALL)),
+        "priorityClassName is one of vixens-critical, vixens-high, vixens-medium, vixens-low",
+    )]
+}
+
+fn prio_2_cel() -> Vec<Cel> {
+    vec![cel(
+        format!("!has({CLASS}) || !({CLASS} in {})", class_names(&[Priority::Medium, Priority::Low])),
+        "an Elite app uses vixens-critical or vixens-high",
+    )]
+}
+
+fn prio_3_cel() -> Vec<Cel> {
+    let role = format!("variables.annotations['{}']", annotation("role"));
+    let (critical, high) = (Priority::Critical.class_name(), Priority::High.class_name());
+    vec![cel(
+        format!(
+            "!{} || !has({CLASS}) || !({CLASS} in {}) || ({role} in {} ? {CLASS} == '{critical}' : ({CLASS} != '{critical}' && (!({role} in {}) || {CLASS} == '{high}')))",
+            role_stated(),
+            class_names(&Priority::ALL),
+            role_names(&[Role::CoreInfra]),
+            role_names(&[Role::MissionCritical]),
+        ),
+        "vixens-critical is for role core-infra only and core-infra uses it; mission-critical apps use vixens-high",
+    )]
+}
+
+fn prio_4_cel() -> Vec<Cel> {
+    let role = format!("variables.annotations['{}']", annotation("role"));
+    vec![cel(
+        format!(
+            "!(object.metadata.name == 'minio' || (size(variables.mains) > 0 && has({MAIN}.image) && {MAIN}.image.matches('^[^:@]*(minio/minio|bitnami/minio)([:@].*)?$'))) || (has({CLASS}) && {CLASS} == '{}' && (!{} || {role} in {}))",
+            Priority::Critical.class_name(),
+            role_stated(),
+            role_names(&[Role::CoreInfra]),
+        ),
+        "MinIO, the backup target, is core-infra at vixens-critical",
+    )]
+}

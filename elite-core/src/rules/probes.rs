@@ -2,6 +2,8 @@
 
 use super::{Rule, Stage::*};
 use crate::facts::port_declared;
+use crate::model::Runtime;
+use crate::rules::cel::{Cel, MAIN, annotation, cel, strings};
 
 pub const PROBE_1: Rule = Rule {
     id: "PROBE-1",
@@ -19,6 +21,7 @@ pub const PROBE_1: Rule = Rule {
             j.fail(&main.readiness.at, format!("container `{}` has no readinessProbe", main.name.value));
         }
     }),
+    cel: Some(probe_1_cel),
 };
 
 pub const PROBE_2: Rule = Rule {
@@ -41,6 +44,7 @@ pub const PROBE_2: Rule = Rule {
             }
         }
     }),
+    cel: Some(probe_2_cel),
 };
 
 /// The longest startup window allowed, in seconds.
@@ -80,6 +84,7 @@ pub const PROBE_3: Rule = Rule {
             );
         }
     }),
+    cel: Some(probe_3_cel),
 };
 
 pub const PROBE_4: Rule = Rule {
@@ -111,4 +116,50 @@ pub const PROBE_4: Rule = Rule {
             }
         }
     }),
+    cel: Some(probe_4_cel),
 };
+
+fn probe_1_cel() -> Vec<Cel> {
+    vec![cel(
+        format!("size(variables.mains) > 0 && has({MAIN}.livenessProbe) && has({MAIN}.readinessProbe)"),
+        "the main container has a liveness and a readiness probe",
+    )]
+}
+
+fn probe_2_cel() -> Vec<Cel> {
+    vec![cel(
+        "variables.containers.all(c, !has(c.livenessProbe) || !has(c.livenessProbe.failureThreshold) || c.livenessProbe.failureThreshold == 3)",
+        "liveness failureThreshold is 3",
+    )]
+}
+
+fn probe_3_cel() -> Vec<Cel> {
+    let key = annotation("runtime");
+    let runtime = format!("variables.annotations['{key}']");
+    let names = |heavy_only: bool| {
+        strings(Runtime::ALL.iter().filter(|r| !heavy_only || r.is_heavy()).flat_map(|r| [r.as_str(), r.name()]))
+    };
+    let p = format!("{MAIN}.startupProbe");
+    let field = |k: &str, default: u32| format!("(has({p}.{k}) ? {p}.{k} : {default})");
+    vec![cel(
+        format!(
+            "!('{key}' in variables.annotations) || !({runtime} in {}) || size(variables.mains) == 0 || (has({p}) ? {} + {} * {} <= {MAX_STARTUP_WINDOW} : !({runtime} in {}))",
+            names(false),
+            field("initialDelaySeconds", 0),
+            field("periodSeconds", 10),
+            field("failureThreshold", 3),
+            names(true),
+        ),
+        "a heavy runtime has a startupProbe, and no startupProbe waits more than 180 s",
+    )]
+}
+
+fn probe_4_cel() -> Vec<Cel> {
+    let port = "(has(c[k].httpGet) ? c[k].httpGet.port : (has(c[k].tcpSocket) ? c[k].tcpSocket.port : (has(c[k].grpc) ? c[k].grpc.port : null)))";
+    vec![cel(
+        format!(
+            "variables.containers.all(c, ['livenessProbe', 'readinessProbe', 'startupProbe'].all(k, !(k in c) || {port} == null || (has(c.ports) && c.ports.exists(x, (has(x.name) && x.name == {port}) || x.containerPort == {port}))))"
+        ),
+        "every probe targets a port its container declares",
+    )]
+}

@@ -14,7 +14,10 @@ const STAGES: [(Stage, &str); 6] = [
     ),
     (Stage::Generator, "needs every app at once: `cargo run` rejects the app set before writing anything."),
     (Stage::Audit, "`elite audit` judges existing manifests with the same predicate."),
-    (Stage::Cluster, "a generated Kyverno policy judges objects in the cluster."),
+    (
+        Stage::Cluster,
+        "a generated Kyverno ClusterPolicy (`apps/_shared/policies/`) judges objects in the cluster, with CEL conditions that tests prove give the predicate's verdicts.",
+    ),
     (Stage::EndToEnd, "proven by running the generated pod's commands with the real programs."),
 ];
 
@@ -35,10 +38,10 @@ pub fn markdown(tests: &BTreeMap<String, Vec<String>>) -> String {
     );
     s.push_str("| id | rule | enforced | tested by |\n|---|---|---|---|\n");
     for r in CATALOG {
-        let stages = if r.stages.is_empty() {
+        let stages = if r.enforced_at().is_empty() {
             "not enforced yet".to_owned()
         } else {
-            r.stages.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
+            r.enforced_at().iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
         };
         let tested = tests
             .get(r.id)

@@ -3,6 +3,7 @@
 use super::{Rule, Stage::*};
 use crate::model::ExceptionKind;
 use crate::pod::ContainerRole;
+use crate::rules::cel::{Cel, annotation, cel, durability_names, inherited_security};
 
 pub const SEC_1: Rule = Rule {
     id: "SEC-1",
@@ -38,6 +39,7 @@ pub const SEC_1: Rule = Rule {
             }
         }
     }),
+    cel: Some(sec_1_cel),
 };
 
 pub const SEC_2: Rule = Rule {
@@ -55,4 +57,34 @@ pub const SEC_2: Rule = Rule {
             }
         }
     }),
+    cel: Some(sec_2_cel),
 };
+
+fn sec_1_cel() -> Vec<Cel> {
+    let key = annotation(&format!("exception.{}", ExceptionKind::RunAsRoot.as_str()));
+    let documented =
+        format!("('{key}' in variables.annotations && !variables.annotations['{key}'].matches('^\\\\s*$'))");
+    let seccomp = "(has(c.securityContext) && has(c.securityContext.seccompProfile) ? c.securityContext.seccompProfile : (has(variables.pod.securityContext) && has(variables.pod.securityContext.seccompProfile) ? variables.pod.securityContext.seccompProfile : {}))";
+    vec![
+        cel(
+            format!("!('{key}' in variables.annotations) || {documented}"),
+            "a run-as-root exception states its reason",
+        ),
+        cel(
+            format!(
+                "variables.containers.all(c, has(c.securityContext) && has(c.securityContext.allowPrivilegeEscalation) && c.securityContext.allowPrivilegeEscalation == false && has(c.securityContext.capabilities) && has(c.securityContext.capabilities.drop) && 'ALL' in c.securityContext.capabilities.drop && 'type' in {seccomp} && {seccomp}.type == 'RuntimeDefault' && (({} == true && {} != 0) || (!(c.name in {}) && {documented})))",
+                inherited_security("c", "runAsNonRoot"),
+                inherited_security("c", "runAsUser"),
+                durability_names(),
+            ),
+            "every container sets allowPrivilegeEscalation: false, drops ALL capabilities, uses seccompProfile RuntimeDefault and runs as non-root (unless a documented exception)",
+        ),
+    ]
+}
+
+fn sec_2_cel() -> Vec<Cel> {
+    vec![cel(
+        "variables.helpers.all(c, has(c.securityContext) && has(c.securityContext.readOnlyRootFilesystem) && c.securityContext.readOnlyRootFilesystem == true)",
+        "sidecars and init containers run with readOnlyRootFilesystem: true",
+    )]
+}

@@ -4,6 +4,7 @@ use super::{Rule, Stage::*};
 use crate::facts::{ContainerFacts, ResourceFacts, WorkloadFacts};
 use crate::model::Size;
 use crate::rules::Judgement;
+use crate::rules::cel::{Cel, cel, cpu_millis, has_all_resources, has_quantity, is_preset, presets};
 
 fn preset_of(r: &ResourceFacts) -> Option<Size> {
     Size::PRESETS.into_iter().find(|s| {
@@ -51,6 +52,7 @@ pub const SIZE_1: Rule = Rule {
             }
         }
     }),
+    cel: Some(size_1_cel),
 };
 
 pub const SIZE_2: Rule = Rule {
@@ -76,6 +78,7 @@ pub const SIZE_2: Rule = Rule {
             }
         }
     }),
+    cel: Some(size_2_cel),
 };
 
 pub const SIZE_3: Rule = Rule {
@@ -111,6 +114,7 @@ pub const SIZE_3: Rule = Rule {
             }
         }
     }),
+    cel: Some(size_3_cel),
 };
 
 pub const SIZE_4: Rule = Rule {
@@ -128,4 +132,43 @@ pub const SIZE_4: Rule = Rule {
             }
         }
     }),
+    cel: Some(size_4_cel),
 };
+
+fn size_1_cel() -> Vec<Cel> {
+    vec![cel(
+        format!("variables.containers.all(c, {})", has_all_resources("c")),
+        "every container, init containers included, sets cpu and memory requests and limits",
+    )]
+}
+
+fn size_2_cel() -> Vec<Cel> {
+    vec![cel(
+        format!(
+            "variables.containers.all(c, !({} && {}) || quantity(string(c.resources.requests.memory)).isEqualTo(quantity(string(c.resources.limits.memory))))",
+            has_quantity("c", "requests", "memory"),
+            has_quantity("c", "limits", "memory")
+        ),
+        "the memory request of every container equals its memory limit",
+    )]
+}
+
+fn size_3_cel() -> Vec<Cel> {
+    let (req, lim) = (cpu_millis("c", "requests"), cpu_millis("c", "limits"));
+    vec![cel(
+        format!(
+            "variables.containers.all(c, !({} && {}) || ({req} < {lim} && ({} || ({req} * 100 >= {lim} * 10 && {req} * 100 <= {lim} * 25))))",
+            has_quantity("c", "requests", "cpu"),
+            has_quantity("c", "limits", "cpu"),
+            is_preset("c", &presets(&Size::PRESETS)),
+        ),
+        "the CPU request of every container is below its limit, and 10%–25% of it for a custom size",
+    )]
+}
+
+fn size_4_cel() -> Vec<Cel> {
+    vec![cel(
+        format!("variables.helpers.all(c, {})", is_preset("c", &presets(&[Size::Micro]))),
+        "sidecars and init containers are Micro (10m / 100m CPU, 128Mi memory)",
+    )]
+}

@@ -13,7 +13,6 @@ use elite_macros::elite;
     readiness(http = "/health", port = http),
     pvc(config, mount = "/config", size = "1Gi"),
     sqlite(main, path = "/config/app.db", profile = Standard),
-    config_sync = "/config",
     replicas = 2,
 )]
 struct Demo;

@@ -32,15 +32,15 @@ struct CpuAt10Percent;
 )]
 struct CpuAt25Percent;
 
-/// HA-1 with exactly 2 replicas; SEC-1 with a documented exception; DUR-6 allows replicas in a
-/// StatefulSet; PRIO-3 core-infra at Critical; a digest is pinned (META-1).
+/// HA-1 with exactly 2 replicas; SEC-1 with a documented exception; DUR-5 lets the pods of a
+/// StatefulSet sync their config (each under its own name); PRIO-3 core-infra at Critical; a
+/// digest is pinned (META-1).
 #[elite(
     name = "adguard-home", category = Network, role = CoreInfra, size = Small, priority = Critical,
     runtime = Go, image = "adguard/adguardhome@sha256:0123456789abcdef",
     port(http = 3000), port(dns = 53, udp), port(dns_tcp = 53),
     liveness(http = "/", port = http), readiness(tcp = dns_tcp),
-    pvc(work, mount = "/opt/adguardhome/work", size = "2Gi"),
-    sqlite(sessions, path = "/opt/adguardhome/work/sessions.db", profile = Critical),
+    empty_dir(work, mount = "/opt/adguardhome/work", size_limit = "2Gi"),
     bbolt(stats, path = "/opt/adguardhome/work/stats.db", profile = Ephemeral),
     config_sync(dir = "/opt/adguardhome/work", exclude = ["/data/querylog.json*"]),
     ha, replicas = 2, workload = StatefulSet,
@@ -66,7 +66,7 @@ fn main() {
     assert_eq!(adguard.env[1].value, EnvValue::Secret(SecretKey { key: "ADMIN_PASSWORD".into() }));
     assert_eq!(adguard.exceptions[0].kind, ExceptionKind::RunAsRoot);
     assert_eq!(adguard.environments, [Environment::Prod]);
-    assert_eq!(adguard.durability.databases().len(), 2);
+    assert_eq!(adguard.durability.databases().len(), 1);
     assert!(elite_core::rules::check_app(&adguard).is_empty());
 
     // Every declared struct is registered, sorted by folder (20-media, 40-network, 70-tools), then name.

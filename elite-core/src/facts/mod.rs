@@ -7,10 +7,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{AppSpec, ExceptionKind, PortRef, Role, Runtime, WorkloadKind};
+use crate::model::{AppSpec, BackupProfile, ExceptionKind, PortRef, Role, Runtime, WorkloadKind};
 use crate::platform::{ANNOTATION_PREFIX, ELITE_LABEL};
 use crate::pod::{self, ContainerPlan, ContainerRole, Lifecycle};
 use crate::quantity::{Cpu, Memory};
+
+mod manifest;
+
+pub use manifest::from_manifest;
 
 /// Where a fact comes from: a declaration key (`probes.liveness`) or a YAML path
 /// (`spec.template.spec.containers[0].resources`).
@@ -218,7 +222,8 @@ pub fn standard_annotations(app: &AppSpec, plan: &pod::PodPlan) -> BTreeMap<Stri
     a
 }
 
-/// `stateless`, or the databases and config dir: `sqlite:/config/sonarr.db@Standard config:/config`.
+/// `stateless`, or the databases and config dir:
+/// `sqlite:sonarr=/config/sonarr.db@Standard config:/config` (read back by [`parse_durability`]).
 pub fn durability_summary(app: &AppSpec) -> String {
     use crate::model::{DbFormat, Durability};
     match &app.durability {
@@ -231,7 +236,7 @@ pub fn durability_summary(app: &AppSpec) -> String {
                         DbFormat::Sqlite => "sqlite",
                         DbFormat::Bbolt => "bbolt",
                     };
-                    format!("{f}:{}@{}", d.path, d.profile.name())
+                    format!("{f}:{}={}@{}", d.name, d.path, d.profile.name())
                 })
                 .collect();
             if let Some(c) = config_sync {
@@ -240,6 +245,37 @@ pub fn durability_summary(app: &AppSpec) -> String {
             parts.join(" ")
         }
     }
+}
+
+/// What a durability summary states: the databases (name, path, replicated) and the synced
+/// config directory. `None` when the text is not a summary [`durability_summary`] writes.
+pub fn parse_durability(summary: &str) -> Option<(Vec<(String, String, bool)>, Option<String>)> {
+    let mut dbs = Vec::new();
+    let mut config = None;
+    if summary.trim() == "stateless" {
+        return Some((dbs, config));
+    }
+    for part in summary.split_whitespace() {
+        let (kind, rest) = part.split_once(':')?;
+        match kind {
+            "config" => config = Some(rest.to_owned()),
+            "sqlite" | "bbolt" => {
+                let (name, rest) = rest.split_once('=')?;
+                let (path, profile) = rest.rsplit_once('@')?;
+                let profile = [
+                    BackupProfile::Critical,
+                    BackupProfile::Standard,
+                    BackupProfile::Relaxed,
+                    BackupProfile::Ephemeral,
+                ]
+                .into_iter()
+                .find(|p| p.name() == profile)?;
+                dbs.push((name.to_owned(), path.to_owned(), kind == "sqlite" && profile != BackupProfile::Ephemeral));
+            }
+            _ => return None,
+        }
+    }
+    Some((dbs, config))
 }
 
 /// The facts of a declared app. Locations are declaration keys.

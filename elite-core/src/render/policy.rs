@@ -1,0 +1,224 @@
+//! Kyverno ClusterPolicies (kyverno.io/v1) generated from the rule catalog: one policy per rule
+//! family, one rule per catalog rule that has CEL conditions, matching the workloads that claim
+//! Elite (`vixens.io/elite: "true"`). The structs follow the CRD; only the fields used are
+//! written.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use serde::Serialize;
+
+use super::Object;
+use crate::platform::{ELITE_LABEL, PolicyAction};
+use crate::rules::cel::{Cel, variables_used};
+use crate::rules::{CATALOG, Rule, pdb_cel};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ClusterPolicy {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: ObjectMeta,
+    spec: PolicySpec,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PolicySpec {
+    background: bool,
+    rules: Vec<PolicyRule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PolicyRule {
+    name: String,
+    #[serde(rename = "match")]
+    match_: Match,
+    validate: Validate,
+}
+
+#[derive(Serialize)]
+struct Match {
+    any: Vec<ResourceFilter>,
+}
+
+#[derive(Serialize)]
+struct ResourceFilter {
+    resources: Resources,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Resources {
+    kinds: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operations: Option<Vec<&'static str>>,
+    selector: LabelSelector,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Validate {
+    failure_action: &'static str,
+    cel: CelValidation,
+}
+
+#[derive(Serialize)]
+struct CelValidation {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    variables: Vec<Variable>,
+    expressions: Vec<Expression>,
+}
+
+#[derive(Serialize)]
+struct Variable {
+    name: &'static str,
+    expression: String,
+}
+
+#[derive(Serialize)]
+struct Expression {
+    expression: String,
+    message: String,
+}
+
+/// The workload kinds an Elite app can be.
+pub const WORKLOAD_KINDS: [&str; 5] =
+    ["apps/v1/Deployment", "apps/v1/StatefulSet", "apps/v1/DaemonSet", "batch/v1/Job", "batch/v1/CronJob"];
+
+/// A rule family: its policy name, title and the id prefix of its rules.
+struct Family {
+    prefix: &'static str,
+    name: &'static str,
+    title: &'static str,
+    severity: &'static str,
+}
+
+const FAMILIES: [Family; 7] = [
+    Family { prefix: "SIZE", name: "elite-sizing", title: "Elite sizing (SIZE)", severity: "medium" },
+    Family { prefix: "PRIO", name: "elite-priority", title: "Elite priority classes (PRIO)", severity: "medium" },
+    Family { prefix: "PROBE", name: "elite-probes", title: "Elite probes (PROBE)", severity: "medium" },
+    Family { prefix: "DUR", name: "elite-durability", title: "Elite durability (DUR)", severity: "high" },
+    Family { prefix: "META", name: "elite-metadata", title: "Elite metadata (META)", severity: "low" },
+    Family { prefix: "SEC", name: "elite-security", title: "Elite security baseline (SEC)", severity: "high" },
+    Family { prefix: "HA", name: "elite-high-availability", title: "Elite high availability (HA)", severity: "high" },
+];
+
+fn family_of(rule: &Rule) -> &'static str {
+    rule.id.split('-').next().unwrap_or_default()
+}
+
+/// The Kyverno rule name of a catalog rule: its id, lowercase (`size-1`).
+pub fn rule_name(rule: &Rule) -> String {
+    rule.id.to_ascii_lowercase()
+}
+
+/// The message of a condition: the rule id first, as the compiler and the audit print it.
+pub fn message(rule: &Rule, c: &Cel) -> String {
+    format!("[{}] {}. Hint: {}", rule.id, c.message, rule.hint.replace('`', ""))
+}
+
+fn elite_selector() -> LabelSelector {
+    LabelSelector {
+        match_labels: Some(BTreeMap::from([(ELITE_LABEL.to_owned(), "true".to_owned())])),
+        ..Default::default()
+    }
+}
+
+fn cel_rule(
+    name: String,
+    kinds: Vec<&'static str>,
+    operations: Option<Vec<&'static str>>,
+    conditions: Vec<(String, String)>,
+    action: PolicyAction,
+) -> PolicyRule {
+    let expressions: Vec<&str> = conditions.iter().map(|(e, _)| e.as_str()).collect();
+    PolicyRule {
+        name,
+        match_: Match {
+            any: vec![ResourceFilter { resources: Resources { kinds, operations, selector: elite_selector() } }],
+        },
+        validate: Validate {
+            failure_action: action.as_str(),
+            cel: CelValidation {
+                variables: variables_used(&expressions)
+                    .into_iter()
+                    .map(|(name, expression)| Variable { name, expression })
+                    .collect(),
+                expressions: conditions
+                    .into_iter()
+                    .map(|(expression, message)| Expression { expression, message })
+                    .collect(),
+            },
+        },
+    }
+}
+
+/// The Kyverno rules of one catalog rule: its conditions on the workload (and, for HA-1, on the
+/// PodDisruptionBudget, which must exist and keep one replica).
+fn kyverno_rules(rule: &Rule, action: PolicyAction) -> Vec<PolicyRule> {
+    let Some(cel) = rule.cel else { return Vec::new() };
+    let conditions = |cs: Vec<Cel>| cs.iter().map(|c| (c.expression.clone(), message(rule, c))).collect::<Vec<_>>();
+    let mut out = vec![cel_rule(rule_name(rule), WORKLOAD_KINDS.to_vec(), None, conditions(cel()), action)];
+    if rule.id == "HA-1" {
+        let pdb = "policy/v1/PodDisruptionBudget";
+        out.push(cel_rule(format!("{}-pdb", rule_name(rule)), vec![pdb], None, conditions(pdb_cel()), action));
+        out.push(cel_rule(
+            format!("{}-pdb-removed", rule_name(rule)),
+            vec![pdb],
+            Some(vec!["DELETE"]),
+            vec![(
+                "false".into(),
+                format!("[{}] the PodDisruptionBudget of an HA app must not be removed. Hint: {}", rule.id, rule.hint),
+            )],
+            action,
+        ));
+    }
+    out
+}
+
+/// The ClusterPolicies, one per rule family, in catalog order.
+pub fn cluster_policies(action: PolicyAction) -> Vec<Object> {
+    FAMILIES
+        .iter()
+        .filter_map(|f| {
+            let rules: Vec<&Rule> = CATALOG.iter().filter(|r| family_of(r) == f.prefix && r.cel.is_some()).collect();
+            if rules.is_empty() {
+                return None;
+            }
+            let ids: Vec<&str> = rules.iter().map(|r| r.id).collect();
+            let annotations = BTreeMap::from([
+                ("policies.kyverno.io/title".to_owned(), f.title.to_owned()),
+                ("policies.kyverno.io/category".to_owned(), "Elite Standard".to_owned()),
+                ("policies.kyverno.io/severity".to_owned(), f.severity.to_owned()),
+                ("policies.kyverno.io/subject".to_owned(), "Deployment, StatefulSet, DaemonSet, Job, CronJob".to_owned()),
+                ("policies.kyverno.io/minversion".to_owned(), "1.13.0".to_owned()),
+                (
+                    "policies.kyverno.io/description".to_owned(),
+                    format!(
+                        "Generated by elite from its rule catalog ({}): workloads labelled vixens.io/elite=true must keep the Elite standard. See RULES.md.",
+                        ids.join(", ")
+                    ),
+                ),
+            ]);
+            Some(Object::new(&ClusterPolicy {
+                api_version: "kyverno.io/v1",
+                kind: "ClusterPolicy",
+                metadata: ObjectMeta {
+                    name: Some(f.name.to_owned()),
+                    annotations: Some(annotations),
+                    labels: Some(BTreeMap::from([(
+                        "app.kubernetes.io/part-of".to_owned(),
+                        "vixens".to_owned(),
+                    )])),
+                    ..Default::default()
+                },
+                spec: PolicySpec {
+                    background: true,
+                    rules: rules.iter().flat_map(|r| kyverno_rules(r, action)).collect(),
+                },
+            }))
+        })
+        .collect()
+}
