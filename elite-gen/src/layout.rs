@@ -27,9 +27,11 @@ pub const MONITORING_DIR: &str = "_shared/monitoring";
 pub const POLICIES_DIR: &str = "_shared/policies";
 
 /// The cluster-wide folders (each one a Kustomization ArgoCD can sync), with their objects.
-pub fn shared_dirs(platform: &Platform) -> Vec<(&'static str, Vec<Object>)> {
+pub fn shared_dirs(apps: &[AppSpec], platform: &Platform) -> Vec<(&'static str, Vec<Object>)> {
+    let mut priority = render::priority_classes();
+    priority.extend(render::critical_priority_quotas(apps));
     vec![
-        (PRIORITY_CLASSES_DIR, render::priority_classes()),
+        (PRIORITY_CLASSES_DIR, priority),
         (MONITORING_DIR, vec![render::monitoring::prometheus_rule(platform)]),
         (POLICIES_DIR, render::policy::cluster_policies(platform.policy_action)),
     ]
@@ -78,6 +80,15 @@ fn kustomization(resources: Vec<String>, components: Vec<String>) -> Kustomizati
 /// File name of an object: `<kind>-<name>.yaml`, lowercase.
 pub fn file_name(o: &Object) -> String {
     format!("{}-{}.yaml", o.kind.to_ascii_lowercase(), o.name)
+}
+
+/// File name of a cluster-wide object: `<kind>-<namespace>-<name>.yaml` when namespaced (the
+/// shared folders hold objects of several namespaces), lowercase.
+pub fn shared_file_name(o: &Object) -> String {
+    match &o.namespace {
+        Some(ns) => format!("{}-{ns}-{}.yaml", o.kind.to_ascii_lowercase(), o.name),
+        None => file_name(o),
+    }
 }
 
 fn put<T: Serialize>(tree: &mut Tree, path: String, docs: &[T]) -> Result<(), String> {
@@ -171,14 +182,14 @@ pub fn tree(apps: &[AppSpec], platform: &Platform) -> Result<Tree, String> {
     for c in Component::ALL {
         put(&mut t, format!("{COMPONENTS_DIR}/{}/kustomization.yaml", c.dir()), &[component_file(c)?])?;
     }
-    for (dir, objects) in shared_dirs(platform) {
+    for (dir, objects) in shared_dirs(apps, platform) {
         for o in &objects {
-            put(&mut t, format!("{dir}/{}", file_name(o)), &[&o.value])?;
+            put(&mut t, format!("{dir}/{}", shared_file_name(o)), &[&o.value])?;
         }
         put(
             &mut t,
             format!("{dir}/kustomization.yaml"),
-            &[kustomization(objects.iter().map(file_name).collect(), Vec::new())],
+            &[kustomization(objects.iter().map(shared_file_name).collect(), Vec::new())],
         )?;
     }
     for app in apps {

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use common::*;
 use elite_core::render::yaml::HEADER;
-use elite_core::{AppBuilder, Category, Platform, Probe};
+use elite_core::{AppBuilder, Category, Platform, Priority, Probe, Role};
 use elite_gen::write::{self, Drift};
 
 fn tree() -> elite_gen::layout::Tree {
@@ -179,4 +179,32 @@ fn the_workspace_apps_pass_every_rule_including_the_cross_app_ones() {
     let apps = apps::all();
     assert!(apps.len() >= 3, "every #[elite] struct of the apps crate is collected: {apps:?}");
     assert_eq!(elite_gen::validate::validate(&apps), vec![]);
+}
+
+#[test]
+fn vixens_critical_is_granted_to_the_infra_namespace_and_core_infra_apps_only() {
+    let core = {
+        let mut a = AppBuilder::new("csi", Category::Storage, "example/csi:1.0.0")
+            .role(Role::CoreInfra)
+            .priority(Priority::Critical)
+            .port("http", 8080)
+            .liveness(Probe::http("/", "http"))
+            .readiness(Probe::http("/", "http"))
+            .stateless("test")
+            .spec()
+            .clone();
+        a.namespace = Some("csi-system".into());
+        a
+    };
+    let quotas = elite_core::render::critical_priority_quotas(&[app("tool"), core]);
+    let namespaces: Vec<&str> = quotas.iter().map(|q| q.namespace.as_deref().unwrap()).collect();
+    assert_eq!(namespaces, ["csi-system", "infra"], "MinIO's namespace and the core-infra app's, not the tool's");
+    for q in &quotas {
+        let scope = &q.value["spec"]["scopeSelector"]["matchExpressions"][0];
+        assert_eq!(scope["scopeName"], "PriorityClass");
+        assert_eq!(scope["values"], serde_json::json!(["vixens-critical"]));
+    }
+    // The admission configuration that makes the quota a grant is documented with the same class.
+    let note = fs::read_to_string(common::workspace().join("docs/priority-classes.md")).unwrap();
+    assert!(note.contains("limitedResources") && note.contains("values: [\"vixens-critical\"]"));
 }

@@ -78,7 +78,7 @@ fn every_built_object_validates() {
     let crds = load_crd_schemas();
     let mut overlays: Vec<String> =
         apps.iter().flat_map(|a| elite_gen::layout::overlays(a).into_iter().map(|(_, o)| o)).collect();
-    overlays.extend(elite_gen::layout::shared_dirs(&Default::default()).into_iter().map(|(d, _)| d.to_owned()));
+    overlays.extend(elite_gen::layout::shared_dirs(&apps, &Default::default()).into_iter().map(|(d, _)| d.to_owned()));
     let mut custom = 0;
     for overlay in overlays {
         let objects = kustomize(&dir.path().join(&overlay));

@@ -24,7 +24,7 @@ fn promtool(args: &[&str], dir: &Path) -> String {
 
 /// The committed PrometheusRule's groups, written where the promtool test file expects them.
 fn rules_dir() -> tempfile::TempDir {
-    let rule = committed("_shared/monitoring/prometheusrule-elite-durability.yaml").remove(0);
+    let rule = committed("_shared/monitoring/prometheusrule-monitoring-elite-durability.yaml").remove(0);
     assert_eq!(rule["kind"], "PrometheusRule");
     let dir = tempfile::tempdir().unwrap();
     let groups = elite_core::render::yaml::to_yaml(&rule["spec"]).unwrap();

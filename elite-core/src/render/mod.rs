@@ -158,3 +158,46 @@ pub fn priority_classes() -> Vec<Object> {
         })
         .collect()
 }
+
+/// Pods of one namespace that may run at vixens-critical.
+pub const CRITICAL_PODS_PER_NAMESPACE: &str = "50";
+
+/// One ResourceQuota per namespace allowed to run pods at vixens-critical (PRIO-3, PRIO-4): the
+/// `infra` namespace, where MinIO, the backup target, runs, and the namespace of every core-infra
+/// app. With the API server's ResourceQuota admission told that this class is a limited resource
+/// (see `docs/priority-classes.md`), a namespace without such a quota cannot use the class at all.
+pub fn critical_priority_quotas(apps: &[AppSpec]) -> Vec<Object> {
+    use k8s_openapi::api::core::v1::{
+        ResourceQuota, ResourceQuotaSpec, ScopeSelector, ScopedResourceSelectorRequirement,
+    };
+    use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+    let mut namespaces: std::collections::BTreeSet<&str> =
+        apps.iter().filter(|a| a.role == crate::model::Role::CoreInfra).map(|a| a.namespace()).collect();
+    namespaces.insert(crate::model::Category::Infra.as_str());
+    let class = crate::model::Priority::Critical.class_name();
+    namespaces
+        .into_iter()
+        .map(|ns| {
+            Object::new(&ResourceQuota {
+                metadata: ObjectMeta {
+                    name: Some(class.to_owned()),
+                    namespace: Some(ns.to_owned()),
+                    labels: Some(BTreeMap::from([("app.kubernetes.io/part-of".to_owned(), "vixens".to_owned())])),
+                    ..Default::default()
+                },
+                spec: Some(ResourceQuotaSpec {
+                    hard: Some(BTreeMap::from([("pods".to_owned(), Quantity(CRITICAL_PODS_PER_NAMESPACE.into()))])),
+                    scope_selector: Some(ScopeSelector {
+                        match_expressions: Some(vec![ScopedResourceSelectorRequirement {
+                            scope_name: "PriorityClass".into(),
+                            operator: "In".into(),
+                            values: Some(vec![class.to_owned()]),
+                        }]),
+                    }),
+                    ..Default::default()
+                }),
+                status: None,
+            })
+        })
+        .collect()
+}
