@@ -14,7 +14,7 @@ use crate::platform::*;
 /// Volume name of the scratch space the rclone containers write to (`/tmp`).
 pub const TMP_VOLUME: &str = "elite-tmp";
 
-pub use scripts::{CONFIG_SYNCER_SCRIPT, RESTORE_CONFIG_SCRIPT, RESTORE_DB_SCRIPT};
+pub use scripts::{CONFIG_SYNCER_SCRIPT, LITESTREAM_STARTED_PROBE, RESTORE_CONFIG_SCRIPT, RESTORE_DB_SCRIPT};
 
 /// What a container is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -301,7 +301,8 @@ pub fn plan(app: &AppSpec) -> PodPlan {
         components.push(if replicated.is_empty() { Component::RestoreDb } else { Component::Litestream });
         init_containers.push(with_app_parts(ContainerRole::RestoreDb, env, &s3_secret, mounts.clone()));
         if !replicated.is_empty() {
-            init_containers.push(with_app_parts(ContainerRole::Litestream, Vec::new(), &s3_secret, mounts));
+            let env = vec![plain("ELITE_DATABASES", join(&replicated))];
+            init_containers.push(with_app_parts(ContainerRole::Litestream, env, &s3_secret, mounts));
         }
     }
     if components.len() > 1 {
@@ -376,7 +377,11 @@ pub fn shared_container(role: ContainerRole) -> ContainerPlan {
             c.probes = Probes {
                 liveness: Some(Probe::tcp("metrics").period(20)),
                 readiness: Some(Probe::http("/metrics", "metrics")),
-                startup: None,
+                // Every second, for up to 5 minutes (a large restored database's first sync).
+                startup: Some(Probe {
+                    failure_threshold: 300,
+                    ..exec_probe(&["/bin/sh", "-c", LITESTREAM_STARTED_PROBE], 1)
+                }),
             };
         }
         ContainerRole::ConfigSyncer => {

@@ -63,6 +63,18 @@ for db in $ELITE_DATABASES; do
 done
 "#;
 
+/// The `litestream` sidecar's startupProbe: started once it has synced every database that
+/// exists. Litestream opens a database lazily, at its first sync, and skips the final sync at
+/// shutdown for a database it has not opened (litestream#436): without this probe, a pod stopped
+/// within a second of its start would lose what the app wrote meanwhile. As a native sidecar's
+/// startupProbe, it holds the app back until then. A database the app has not created yet (a
+/// fresh start) does not hold it back.
+pub const LITESTREAM_STARTED_PROBE: &str = r#"m=$(wget -qO- http://127.0.0.1:9090/metrics) || exit 1
+for db in $ELITE_DATABASES; do
+  [ -e "$db" ] || continue
+  echo "$m" | grep -q "^litestream_sync_count{db=\"$db\"} [1-9]" || exit 1
+done"#;
+
 /// `config-syncer`: watch the config directory with inotify and push it to S3 once it has been
 /// quiet for 10 s (at most 60 s after the first change). The watcher runs all the time, so a
 /// change made during an upload triggers another one. Until `restore-config` has completed,
@@ -107,3 +119,12 @@ echo "config-syncer: inotify watcher exited" >&2
 exit 1
 "#
 );
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_litestream_probe_reads_the_metrics_port_litestream_serves() {
+        let url = format!("http://127.0.0.1:{}/metrics", crate::platform::METRICS_PORT);
+        assert!(super::LITESTREAM_STARTED_PROBE.contains(&url));
+    }
+}

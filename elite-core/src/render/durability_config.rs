@@ -13,7 +13,7 @@ use crate::pod::names;
 /// database, environment-expanded bucket and endpoint.
 #[derive(Serialize)]
 struct LitestreamConfig {
-    addr: &'static str,
+    addr: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     snapshot: Option<Snapshot>,
     dbs: Vec<LitestreamDb>,
@@ -67,7 +67,10 @@ pub fn litestream_yml(app: &AppSpec) -> Option<String> {
         .strictest_profile()
         .and_then(|p| p.snapshot())
         .map(|(interval, retention)| Snapshot { interval, retention });
-    Some(yaml::to_yaml(&LitestreamConfig { addr: ":9090", snapshot, dbs }).expect("litestream config serializes"))
+    Some(
+        yaml::to_yaml(&LitestreamConfig { addr: format!(":{}", crate::platform::METRICS_PORT), snapshot, dbs })
+            .expect("litestream config serializes"),
+    )
 }
 
 /// Escapes rclone glob metacharacters in a literal path segment.

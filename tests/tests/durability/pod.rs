@@ -23,6 +23,8 @@ pub struct Container {
     pub name: String,
     /// A native sidecar: an init container with `restartPolicy: Always`.
     pub sidecar: bool,
+    /// An exec startupProbe: command, period and failure threshold.
+    pub startup: Option<(Vec<String>, u64, u64)>,
     pub command: Vec<String>,
     pub env: Vec<(String, String)>,
     /// Whether it reads the S3 Secret (`envFrom`).
@@ -128,6 +130,14 @@ fn container(c: &Value) -> Container {
     Container {
         name: c["name"].as_str().unwrap().to_owned(),
         sidecar: c["restartPolicy"] == "Always",
+        startup: c["startupProbe"]["exec"]["command"].as_array().map(|_| {
+            let p = &c["startupProbe"];
+            (
+                strings(&p["exec"]["command"]),
+                p["periodSeconds"].as_u64().unwrap_or(10),
+                p["failureThreshold"].as_u64().unwrap_or(3),
+            )
+        }),
         command,
         env: c["env"]
             .as_array()
@@ -191,6 +201,9 @@ static STARTS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(
 pub struct Pod {
     pub manifest: Manifest,
     pub run: PathBuf,
+    /// The port this pod's Litestream serves metrics on (9090 in the manifests; each pod of the
+    /// test gets its own, as each Kubernetes pod has its own network namespace).
+    pub metrics_port: u16,
     /// Volume name → its directory for this start.
     pub volumes: BTreeMap<String, PathBuf>,
     pub running: Vec<(String, Child)>,
@@ -236,7 +249,8 @@ impl Node {
             std::fs::create_dir_all(&dir).unwrap();
             volumes.insert(name.clone(), dir);
         }
-        let mut pod = Pod { manifest: m.clone(), run, volumes, running: Vec::new() };
+        let metrics_port = s3::free_port();
+        let mut pod = Pod { manifest: m.clone(), run, volumes, running: Vec::new(), metrics_port };
         pod.init(&self.endpoint)?;
         for c in &m.containers {
             let child = if c.name == m.app {
@@ -265,8 +279,17 @@ impl Pod {
         for c in &m.init {
             let mut child = pod.spawn(c, endpoint, None, &[]);
             if c.sidecar {
-                // Without a startupProbe, the kubelet starts the next init container at once.
-                pod.running.push((c.name.clone(), child));
+                // The kubelet starts the next init container once the sidecar's startupProbe has
+                // succeeded, or at once without one.
+                if let Some((probe, period, failures)) = &c.startup {
+                    let started = pod.probe_until_success(c, probe, Duration::from_secs(period * failures));
+                    pod.running.push((c.name.clone(), child));
+                    if !started {
+                        return Err(InitFailed { container: c.name.clone(), status: None, log: pod.log(&c.name) });
+                    }
+                } else {
+                    pod.running.push((c.name.clone(), child));
+                }
                 continue;
             }
             let status = wait_timeout(&mut child, Duration::from_secs(120));
@@ -278,6 +301,36 @@ impl Pod {
             }
         }
         Ok(())
+    }
+
+    /// Runs an exec probe of container `c` (rebased like its command) every 200 ms until it
+    /// succeeds, or `deadline` passes.
+    fn probe_until_success(&self, c: &Container, probe: &[String], deadline: Duration) -> bool {
+        let mounts = self.mounts(c);
+        let argv: Vec<String> = probe.iter().map(|a| self.localize(a, &mounts)).collect();
+        let start = Instant::now();
+        while start.elapsed() < deadline {
+            let ok = Command::new(&argv[0])
+                .args(&argv[1..])
+                .env_clear()
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .envs(c.env.iter().map(|(k, v)| (k.clone(), self.localize(v, &mounts))))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        false
+    }
+
+    /// `text` with the container's mount paths rebased and the metrics port made this pod's.
+    fn localize(&self, text: &str, mounts: &[(String, PathBuf)]) -> String {
+        let port = elite_core::platform::METRICS_PORT;
+        rebase(text, mounts).replace(&format!(":{port}"), &format!(":{}", self.metrics_port))
     }
 
     /// A container's mounts: mount path → its directory for this start. A ConfigMap volume gets
@@ -301,7 +354,7 @@ impl Pod {
             if let VolumeKind::ConfigMap(files) = &self.manifest.volumes[vol] {
                 std::fs::create_dir_all(dir).unwrap();
                 for (file, content) in files {
-                    std::fs::write(dir.join(file), rebase(content, mounts)).unwrap();
+                    std::fs::write(dir.join(file), self.localize(content, mounts)).unwrap();
                 }
             }
         }
@@ -318,7 +371,7 @@ impl Pod {
         self.write_config_maps(c, &mounts);
         let argv: Vec<String> = match replace {
             Some(cmd) => cmd.iter().map(|s| s.to_string()).collect(),
-            None => c.command.iter().map(|a| rebase(a, &mounts)).collect(),
+            None => c.command.iter().map(|a| self.localize(a, &mounts)).collect(),
         };
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -331,7 +384,7 @@ impl Pod {
             .env_clear()
             .env("PATH", path)
             .envs(s3::hygiene())
-            .envs(c.env.iter().map(|(k, v)| (k.clone(), rebase(v, &mounts))))
+            .envs(c.env.iter().map(|(k, v)| (k.clone(), self.localize(v, &mounts))))
             .envs(extra_env.iter().map(|(k, v)| (k.to_string(), v.clone())))
             .current_dir(&self.run)
             .stdout(log.try_clone().unwrap())

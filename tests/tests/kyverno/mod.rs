@@ -194,3 +194,15 @@ fn quantities_parse_as_kubernetes_reads_them() {
     assert_eq!(parse_quantity("12x"), None);
     assert_eq!(parse_quantity(""), None);
 }
+
+#[test]
+fn a_missing_field_is_an_error_not_false() {
+    // What makes the evaluator worth trusting: cel-go (Kyverno) fails on a missing field, and a
+    // lenient engine that read it as false or null would hide unguarded expressions.
+    let k = Kyverno::new();
+    let rule = serde_json::json!({"validate": {"cel": {"expressions": [{"expression": "object.spec.replicas == 1", "message": "m"}]}}});
+    let err = k.evaluate(&rule, &serde_json::json!({"spec": {}})).unwrap_err();
+    assert!(err.contains("replicas"), "{err}");
+    assert_eq!(k.evaluate(&rule, &serde_json::json!({"spec": {"replicas": 1}})), Ok(None));
+    assert_eq!(k.evaluate(&rule, &serde_json::json!({"spec": {"replicas": 2}})), Ok(Some("m".into())));
+}
