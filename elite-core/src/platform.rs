@@ -60,6 +60,10 @@ pub struct Platform {
     pub ingress_class: String,
     /// Namespace of the Prometheus stack (where the PrometheusRule goes).
     pub monitoring_namespace: String,
+    /// The Git repository ArgoCD syncs, the branch, and the folder of this tree in it.
+    pub git_repo_url: String,
+    pub git_revision: String,
+    pub git_apps_dir: String,
     /// What the Kyverno policies do with a violation (`Audit` unless the generator is told).
     pub policy_action: PolicyAction,
     /// Where the alerts' runbooks are published (`<base>/<AlertName>.md`, from `docs/runbooks/`).
@@ -79,6 +83,9 @@ impl Default for Platform {
             ingress_class: "traefik".into(),
             monitoring_namespace: "monitoring".into(),
             policy_action: PolicyAction::Audit,
+            git_repo_url: "https://github.com/truxonline/vixens.git".into(),
+            git_revision: "main".into(),
+            git_apps_dir: "apps".into(),
             runbook_base_url: "https://github.com/truxonline/elite/blob/main/docs/runbooks".into(),
             infisical_host: "http://192.168.111.69:8085".into(),
             infisical_project: "vixens".into(),

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use elite_core::pod::{self, Component, ContainerRole};
+use elite_core::render::argocd::{self, Wave};
 use elite_core::render::{self, Object, workload, yaml};
 use elite_core::{AppSpec, Environment, Platform};
 use serde::Serialize;
@@ -26,15 +27,59 @@ pub const MONITORING_DIR: &str = "_shared/monitoring";
 /// Folder of the Kyverno ClusterPolicies generated from the rule catalog.
 pub const POLICIES_DIR: &str = "_shared/policies";
 
-/// The cluster-wide folders (each one a Kustomization ArgoCD can sync), with their objects.
-pub fn shared_dirs(apps: &[AppSpec], platform: &Platform) -> Vec<(&'static str, Vec<Object>)> {
+/// Folder of the ArgoCD Applications, one subfolder per environment.
+pub const ARGOCD_DIR: &str = "_argocd";
+
+/// A cluster-wide folder: a Kustomization with its own ArgoCD Application.
+pub struct SharedDir {
+    pub dir: &'static str,
+    /// Name of its ArgoCD Application.
+    pub application: &'static str,
+    pub wave: Wave,
+    pub objects: Vec<Object>,
+}
+
+/// The cluster-wide folders, with their objects.
+pub fn shared_dirs(apps: &[AppSpec], platform: &Platform) -> Vec<SharedDir> {
     let mut priority = render::priority_classes();
     priority.extend(render::critical_priority_quotas(apps));
     vec![
-        (PRIORITY_CLASSES_DIR, priority),
-        (MONITORING_DIR, vec![render::monitoring::prometheus_rule(platform)]),
-        (POLICIES_DIR, render::policy::cluster_policies(platform.policy_action)),
+        SharedDir {
+            dir: PRIORITY_CLASSES_DIR,
+            application: "vixens-priority-classes",
+            wave: Wave::PriorityClasses,
+            objects: priority,
+        },
+        SharedDir {
+            dir: MONITORING_DIR,
+            application: "vixens-monitoring",
+            wave: Wave::Policies,
+            objects: vec![render::monitoring::prometheus_rule(platform)],
+        },
+        SharedDir {
+            dir: POLICIES_DIR,
+            application: "vixens-policies",
+            wave: Wave::Policies,
+            objects: render::policy::cluster_policies(platform.policy_action),
+        },
     ]
+}
+
+/// The Applications of `env`: the shared folders, then every app deployed there.
+pub fn applications(apps: &[AppSpec], platform: &Platform, env: Environment) -> Vec<Object> {
+    let mut out: Vec<Object> = shared_dirs(apps, platform)
+        .iter()
+        .map(|s| argocd::shared_application(platform, s.application, s.dir, s.wave))
+        .collect();
+    out.extend(
+        apps.iter().filter(|a| a.environments.contains(&env)).map(|a| argocd::app_application(platform, a, env)),
+    );
+    out
+}
+
+/// The folder of `env`'s Applications, and the file of its app-of-apps root.
+pub fn argocd_paths(env: Environment) -> (String, String) {
+    (format!("{ARGOCD_DIR}/{}", env.as_str()), format!("{ARGOCD_DIR}/root-{}.yaml", env.as_str()))
 }
 
 /// A kustomization.yaml (Kustomization or Component).
@@ -182,7 +227,7 @@ pub fn tree(apps: &[AppSpec], platform: &Platform) -> Result<Tree, String> {
     for c in Component::ALL {
         put(&mut t, format!("{COMPONENTS_DIR}/{}/kustomization.yaml", c.dir()), &[component_file(c)?])?;
     }
-    for (dir, objects) in shared_dirs(apps, platform) {
+    for SharedDir { dir, objects, .. } in shared_dirs(apps, platform) {
         for o in &objects {
             put(&mut t, format!("{dir}/{}", shared_file_name(o)), &[&o.value])?;
         }
@@ -191,6 +236,19 @@ pub fn tree(apps: &[AppSpec], platform: &Platform) -> Result<Tree, String> {
             format!("{dir}/kustomization.yaml"),
             &[kustomization(objects.iter().map(shared_file_name).collect(), Vec::new())],
         )?;
+    }
+    for env in Environment::ALL {
+        let (dir, root) = argocd_paths(*env);
+        let objects = applications(apps, platform, *env);
+        for o in &objects {
+            put(&mut t, format!("{dir}/{}", file_name(o)), &[&o.value])?;
+        }
+        put(
+            &mut t,
+            format!("{dir}/kustomization.yaml"),
+            &[kustomization(objects.iter().map(file_name).collect(), Vec::new())],
+        )?;
+        put(&mut t, root, &[&argocd::root_application(platform, *env, &dir).value])?;
     }
     for app in apps {
         let dir = app.folder();

@@ -78,7 +78,8 @@ fn every_built_object_validates() {
     let crds = load_crd_schemas();
     let mut overlays: Vec<String> =
         apps.iter().flat_map(|a| elite_gen::layout::overlays(a).into_iter().map(|(_, o)| o)).collect();
-    overlays.extend(elite_gen::layout::shared_dirs(&apps, &Default::default()).into_iter().map(|(d, _)| d.to_owned()));
+    overlays.extend(elite_gen::layout::shared_dirs(&apps, &Default::default()).into_iter().map(|s| s.dir.to_owned()));
+    overlays.extend(elite_core::Environment::ALL.iter().map(|e| elite_gen::layout::argocd_paths(*e).0));
     let mut custom = 0;
     for overlay in overlays {
         let objects = kustomize(&dir.path().join(&overlay));
@@ -104,7 +105,64 @@ fn every_built_object_validates() {
             custom += 1;
         }
     }
-    assert!(custom > 0, "InfisicalSecrets were validated against their CRD");
+    // The app-of-apps roots, applied by hand, are not in a kustomization.
+    for env in elite_core::Environment::ALL {
+        let root = dir.path().join(elite_gen::layout::argocd_paths(*env).1);
+        for cr in parse_yaml_stream(&std::fs::read_to_string(&root).unwrap()) {
+            let validator = jsonschema::validator_for(&crds[&crd_key(&cr)]).unwrap();
+            let errors: Vec<String> =
+                validator.iter_errors(&cr).map(|e| format!("{e} at {}", e.instance_path)).collect();
+            assert!(errors.is_empty(), "{}: {errors:#?}", root.display());
+            custom += 1;
+        }
+    }
+    // InfisicalSecrets, ClusterPolicies, PodMonitors, a PrometheusRule and Applications.
+    assert!(custom > 20, "custom resources were validated against their CRDs: {custom}");
+}
+
+#[test]
+fn argocd_deploys_every_overlay_once_per_environment_in_waves() {
+    use elite_core::render::argocd::Wave;
+    let dir = tempfile::tempdir().unwrap();
+    let apps = apps();
+    generate(&apps, dir.path());
+    let wave = |o: &Value| -> i64 {
+        o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"].as_str().unwrap().parse().unwrap()
+    };
+    for env in elite_core::Environment::ALL {
+        let (folder, root) = elite_gen::layout::argocd_paths(*env);
+        let root = &parse_yaml_stream(&std::fs::read_to_string(dir.path().join(root)).unwrap())[0];
+        assert_eq!(root["spec"]["source"]["path"], format!("apps/{folder}"), "the root syncs the environment's folder");
+        let applications = kustomize(&dir.path().join(&folder));
+        let by_path: BTreeMap<String, &Value> = applications
+            .iter()
+            .map(|a| (a["spec"]["source"]["path"].as_str().unwrap().strip_prefix("apps/").unwrap().to_owned(), a))
+            .collect();
+        assert_eq!(by_path.len(), applications.len(), "{env:?}: one Application per path");
+        for (path, a) in &by_path {
+            assert!(dir.path().join(path).join("kustomization.yaml").exists(), "{path} is a generated kustomization");
+            assert_eq!(a["spec"]["syncPolicy"]["automated"], serde_json::json!({"prune": true, "selfHeal": true}));
+            assert_eq!(a["spec"]["source"]["targetRevision"], "main");
+        }
+        for app in &apps {
+            let path = format!("{}/overlays/{}", app.folder(), env.as_str());
+            match by_path.get(&path) {
+                Some(a) => {
+                    assert!(app.environments.contains(env));
+                    assert_eq!(a["spec"]["destination"]["namespace"], app.namespace());
+                    assert_eq!(a["spec"]["syncPolicy"]["syncOptions"], serde_json::json!(["CreateNamespace=true"]));
+                    assert_eq!(wave(a), Wave::of(app) as i64);
+                }
+                None => assert!(!app.environments.contains(env), "{} has no Application in {env:?}", app.name),
+            }
+        }
+        // Priority classes before the policies and alerts, before core infrastructure, before apps.
+        let shared = |d: &str| wave(by_path[d]);
+        assert!(shared(elite_gen::layout::PRIORITY_CLASSES_DIR) < shared(elite_gen::layout::POLICIES_DIR));
+        assert_eq!(shared(elite_gen::layout::POLICIES_DIR), shared(elite_gen::layout::MONITORING_DIR));
+        assert!(shared(elite_gen::layout::POLICIES_DIR) < Wave::CoreInfra as i64);
+        assert!((Wave::CoreInfra as i64) < Wave::Apps as i64);
+    }
 }
 
 fn crd_key(o: &Value) -> String {

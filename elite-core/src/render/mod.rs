@@ -1,6 +1,7 @@
 //! Kubernetes objects of an app, built with k8s-openapi types (and hand-written structs for
 //! custom resources), serialized through [`yaml`].
 
+pub mod argocd;
 mod durability_config;
 mod infisical;
 pub mod monitoring;

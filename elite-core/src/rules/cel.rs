@@ -119,7 +119,7 @@ fn mentions(text: &str, name: &str) -> bool {
         .any(|(i, _)| text[i + needle.len()..].chars().next().is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_')))
 }
 
-/// The main container, or a condition that holds when there is none.
+/// The main container (guard with `size(variables.mains) > 0`).
 pub const MAIN: &str = "variables.mains[0]";
 
 /// `has(c.resources.<section>.<key>)`, written for a map whose keys are not identifiers.

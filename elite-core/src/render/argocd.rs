@@ -1,0 +1,147 @@
+//! ArgoCD Applications (argoproj.io/v1alpha1), written by hand from the CRD: one per app and
+//! environment, one per cluster-wide folder, and an app-of-apps root per environment.
+//!
+//! Each environment is its own cluster with its own ArgoCD (the document's multi-cluster,
+//! trunk-based setup): every Application targets the cluster it runs in, from the `main` branch.
+//! Sync waves order what the root creates: priority classes first, then policies and alerts,
+//! then core infrastructure (MinIO, the S3 target), then the other apps.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Serialize;
+
+use super::Object;
+use crate::model::{AppSpec, Environment, Role};
+use crate::platform::Platform;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Application {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: ObjectMeta,
+    spec: ApplicationSpec,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ApplicationSpec {
+    project: &'static str,
+    source: Source,
+    destination: Destination,
+    sync_policy: SyncPolicy,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Source {
+    #[serde(rename = "repoURL")]
+    repo_url: String,
+    target_revision: String,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct Destination {
+    server: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SyncPolicy {
+    automated: Automated,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sync_options: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Automated {
+    prune: bool,
+    self_heal: bool,
+}
+
+/// The namespace ArgoCD runs in, where Applications live.
+pub const ARGOCD_NAMESPACE: &str = "argocd";
+/// The in-cluster API server: each environment's ArgoCD deploys to its own cluster.
+const IN_CLUSTER: &str = "https://kubernetes.default.svc";
+
+/// The sync wave of what an Application deploys: lower first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Wave {
+    /// PriorityClasses and their quotas: every pod names one.
+    PriorityClasses = -30,
+    /// Kyverno policies and Prometheus rules: in place before the workloads they judge.
+    Policies = -20,
+    /// Core infrastructure (MinIO: every restore step reads it).
+    CoreInfra = -10,
+    /// The other apps.
+    Apps = 0,
+}
+
+impl Wave {
+    /// The wave of `app`.
+    pub fn of(app: &AppSpec) -> Wave {
+        if app.role == Role::CoreInfra { Wave::CoreInfra } else { Wave::Apps }
+    }
+}
+
+fn application(
+    platform: &Platform,
+    name: String,
+    path: String,
+    namespace: Option<String>,
+    wave: Option<Wave>,
+) -> Object {
+    let annotations =
+        wave.map(|w| BTreeMap::from([("argocd.argoproj.io/sync-wave".to_owned(), (w as i32).to_string())]));
+    Object::new(&Application {
+        api_version: "argoproj.io/v1alpha1",
+        kind: "Application",
+        metadata: ObjectMeta {
+            name: Some(name),
+            namespace: Some(ARGOCD_NAMESPACE.into()),
+            annotations,
+            labels: Some(BTreeMap::from([("app.kubernetes.io/part-of".to_owned(), "vixens".to_owned())])),
+            ..Default::default()
+        },
+        spec: ApplicationSpec {
+            project: "default",
+            source: Source {
+                repo_url: platform.git_repo_url.clone(),
+                target_revision: platform.git_revision.clone(),
+                path: format!("{}/{path}", platform.git_apps_dir),
+            },
+            sync_policy: SyncPolicy {
+                automated: Automated { prune: true, self_heal: true },
+                sync_options: if namespace.is_some() { vec!["CreateNamespace=true"] } else { Vec::new() },
+            },
+            destination: Destination { server: IN_CLUSTER, namespace },
+        },
+    })
+}
+
+/// The Application of `app` in `env`, deploying its overlay to its namespace.
+pub fn app_application(platform: &Platform, app: &AppSpec, env: Environment) -> Object {
+    application(
+        platform,
+        app.name.clone(),
+        format!("{}/overlays/{}", app.folder(), env.as_str()),
+        Some(app.namespace().to_owned()),
+        Some(Wave::of(app)),
+    )
+}
+
+/// The Application of a cluster-wide folder (`_shared/...`), whose objects name their namespaces.
+pub fn shared_application(platform: &Platform, name: &str, dir: &str, wave: Wave) -> Object {
+    application(platform, name.to_owned(), dir.to_owned(), None, Some(wave))
+}
+
+/// The app-of-apps root of `env`: it syncs the folder of that environment's Applications.
+/// Applied once by hand to bootstrap a cluster; ArgoCD keeps everything else.
+pub fn root_application(platform: &Platform, env: Environment, dir: &str) -> Object {
+    application(platform, format!("vixens-{}", env.as_str()), dir.to_owned(), None, None)
+}
