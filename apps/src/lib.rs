@@ -2,6 +2,8 @@
 //! checks them against the standard at compile time and registers them: `cargo run` at the
 //! workspace root collects every declared app and regenerates the Kustomize tree in this folder.
 
+pub mod home;
+pub mod infra;
 pub mod media;
 pub mod network;
 pub mod services;
