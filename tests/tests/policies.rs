@@ -499,6 +499,18 @@ fn the_ha_rule_on_adguard_home_passes_as_generated_and_fails_on_each_loss() {
     assert_eq!(removed["match"]["any"][0]["resources"]["kinds"], json!(["policy/v1/PodDisruptionBudget"]));
     let message = fails(removed, &pdb).expect("removing the PDB of an HA app is flagged");
     assert!(message.starts_with("[HA-1]"), "{message}");
+    // Judging an operation, the removal rule must not run in background scans, which would
+    // judge every existing PDB as if it were being removed.
+    let admission = common::parse_yaml_stream(
+        &std::fs::read_to_string(
+            common::workspace().join("apps/_shared/policies/clusterpolicy-elite-high-availability-admission.yaml"),
+        )
+        .unwrap(),
+    )
+    .remove(0);
+    assert_eq!(admission["spec"]["background"], false);
+    assert_eq!(admission["spec"]["rules"].as_array().unwrap().len(), 1);
+    assert_eq!(admission["spec"]["rules"][0]["name"], "ha-1-pdb-removed");
     // A PDB is matched only with the Elite label.
     assert_eq!(pdb["metadata"]["labels"]["vixens.io/elite"], "true");
 }
