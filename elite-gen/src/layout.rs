@@ -136,6 +136,14 @@ pub fn shared_file_name(o: &Object) -> String {
     }
 }
 
+/// A folder of objects, one file each (named by `name`), and the kustomization.yaml listing them.
+fn put_folder(tree: &mut Tree, dir: &str, objects: &[Object], name: fn(&Object) -> String) -> Result<(), String> {
+    for o in objects {
+        put(tree, format!("{dir}/{}", name(o)), &[&o.value])?;
+    }
+    put(tree, format!("{dir}/kustomization.yaml"), &[kustomization(objects.iter().map(name).collect(), Vec::new())])
+}
+
 fn put<T: Serialize>(tree: &mut Tree, path: String, docs: &[T]) -> Result<(), String> {
     let content = yaml::file(docs).map_err(|e| format!("{path}: {e}"))?;
     if tree.insert(path.clone(), content).is_some() {
@@ -228,26 +236,12 @@ pub fn tree(apps: &[AppSpec], platform: &Platform) -> Result<Tree, String> {
         put(&mut t, format!("{COMPONENTS_DIR}/{}/kustomization.yaml", c.dir()), &[component_file(c)?])?;
     }
     for SharedDir { dir, objects, .. } in shared_dirs(apps, platform) {
-        for o in &objects {
-            put(&mut t, format!("{dir}/{}", shared_file_name(o)), &[&o.value])?;
-        }
-        put(
-            &mut t,
-            format!("{dir}/kustomization.yaml"),
-            &[kustomization(objects.iter().map(shared_file_name).collect(), Vec::new())],
-        )?;
+        put_folder(&mut t, dir, &objects, shared_file_name)?;
     }
     for env in Environment::ALL {
         let (dir, root) = argocd_paths(*env);
-        let objects = applications(apps, platform, *env);
-        for o in &objects {
-            put(&mut t, format!("{dir}/{}", file_name(o)), &[&o.value])?;
-        }
-        put(
-            &mut t,
-            format!("{dir}/kustomization.yaml"),
-            &[kustomization(objects.iter().map(file_name).collect(), Vec::new())],
-        )?;
+        // Applications all live in the argocd namespace: named by app alone.
+        put_folder(&mut t, &dir, &applications(apps, platform, *env), file_name)?;
         put(&mut t, root, &[&argocd::root_application(platform, *env, &dir).value])?;
     }
     for app in apps {
