@@ -9,6 +9,8 @@
 //! Without the `render` feature the crate depends only on serde, serde_json and inventory, so
 //! the proc macro can run the catalog at compile time without building Kubernetes types.
 
+#[cfg(feature = "audit")]
+pub mod audit;
 pub mod builder;
 pub mod facts;
 pub mod model;

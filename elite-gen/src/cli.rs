@@ -23,6 +23,15 @@ pub struct Args {
     /// of `Audit` (report them).
     #[arg(long)]
     pub enforce: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What else the CLI does.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Judge existing manifests with the Elite rules (exit 1 when a workload that claims Elite fails).
+    Audit(crate::audit::AuditArgs),
 }
 
 /// Runs the CLI over `apps`, writing into `default_out` unless `--out` says otherwise.
@@ -33,6 +42,9 @@ pub fn main(apps: Vec<AppSpec>, default_out: PathBuf) -> ExitCode {
 
 /// Runs parsed arguments; prints to stdout/stderr and returns the exit code.
 pub fn run(args: &Args, apps: Vec<AppSpec>, default_out: PathBuf) -> ExitCode {
+    if let Some(Command::Audit(a)) = &args.command {
+        return crate::audit::run(a);
+    }
     let out = args.out.clone().unwrap_or(default_out);
     let problems = validate::validate(&apps);
     if !problems.is_empty() {

@@ -3,8 +3,10 @@
 //! - [`validate`]: every rule on every app, and the rules that need all apps at once;
 //! - [`layout`]: the tree — shared components, priority classes, each app's base and overlays;
 //! - [`write`]: the only module that touches the file system: atomic writes, ownership, drift;
+//! - [`audit`]: `cargo run -- audit`, the catalog over existing manifests;
 //! - [`cli`]: the command line behind `cargo run`.
 
+pub mod audit;
 pub mod cli;
 pub mod layout;
 pub mod validate;

@@ -120,7 +120,7 @@ fn app(name: &str) -> elite_core::AppSpec {
 }
 
 fn run_cli(apps: Vec<elite_core::AppSpec>, dir: &Path) -> ExitCode {
-    let args = elite_gen::cli::Args { check: false, out: Some(dir.to_path_buf()), enforce: false };
+    let args = elite_gen::cli::Args { check: false, out: Some(dir.to_path_buf()), enforce: false, command: None };
     elite_gen::cli::run(&args, apps, dir.to_path_buf())
 }
 

@@ -543,17 +543,6 @@ const INTS: [i64; 8] = [0, 1, 2, 3, 5, 10, 180, 9090];
 /// Quantities (the API server rejects a resource that is not one).
 const QUANTITIES: [&str; 8] = ["10m", "100m", "250m", "1", "0.5", "128Mi", "512Mi", "1Gi"];
 
-/// A small deterministic random sequence (xorshift).
-struct Rng(u64);
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
 /// Every path in `v` (object keys and array indices).
 fn paths(v: &Value, here: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
     match v {
@@ -579,7 +568,7 @@ fn paths(v: &Value, here: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
 
 /// Removes the value at `path` (unless Kubernetes requires it), or sets it to another value of
 /// the same type.
-fn perturb(w: &mut Value, path: &[String], rng: &mut Rng) {
+fn perturb(w: &mut Value, path: &[String], rng: &mut common::Rng) {
     let (last, parent) = path.split_last().unwrap();
     let parent = parent
         .iter()
@@ -615,9 +604,7 @@ fn cel_and_the_catalog_agree_on_randomly_perturbed_workloads() {
             .map(|(_, w)| w)
             .filter(|w| w["spec"]["template"]["spec"]["containers"].is_array()),
     );
-    let seed = std::env::var("ELITE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_u64);
-    eprintln!("seed {seed} (set ELITE_SEED to change it)");
-    let mut rng = Rng(seed | 1);
+    let mut rng = common::Rng::from_env(0x5eed_u64);
     let mut disagreements = Vec::new();
     for round in 0..600 {
         let mut w = bases[rng.below(bases.len())].clone();

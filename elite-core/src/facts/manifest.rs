@@ -218,9 +218,10 @@ fn container(c: &Value, path: &str, regular: bool, pod: &Value) -> ContainerFact
             },
             format!("{path}.securityContext"),
         ),
+        // Located at the args when there are any: that is where scripts (and their faults) are.
         command_line: at(
             strings(&c["command"]).into_iter().chain(strings(&c["args"])).collect(),
-            format!("{path}.command"),
+            if strings(&c["args"]).is_empty() { format!("{path}.command") } else { format!("{path}.args") },
         ),
         env: at(
             c["env"]

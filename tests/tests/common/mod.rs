@@ -86,3 +86,23 @@ pub fn shared() -> PathBuf {
     assert!(p.is_dir(), "{} is missing: the tests read the CRD schemas from it", p.display());
     p
 }
+
+/// A small deterministic random sequence (xorshift): seeded tests print their seed, and
+/// `ELITE_SEED` replays one.
+pub struct Rng(u64);
+
+impl Rng {
+    /// Seeded from `ELITE_SEED` when set, else from `default`; prints the seed.
+    pub fn from_env(default: u64) -> Rng {
+        let seed = std::env::var("ELITE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(default);
+        eprintln!("seed {seed} (set ELITE_SEED to change it)");
+        Rng(seed | 1)
+    }
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
