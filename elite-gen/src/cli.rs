@@ -32,6 +32,8 @@ pub struct Args {
 pub enum Command {
     /// Judge existing manifests with the Elite rules (exit 1 when a workload that claims Elite fails).
     Audit(crate::audit::AuditArgs),
+    /// Write the conformity report (docs/reports/CONFORMITY.md, its JSON twin and an SVG).
+    Report(crate::report::ReportArgs),
 }
 
 /// Runs the CLI over `apps`, writing into `default_out` unless `--out` says otherwise.
@@ -42,8 +44,14 @@ pub fn main(apps: Vec<AppSpec>, default_out: PathBuf) -> ExitCode {
 
 /// Runs parsed arguments; prints to stdout/stderr and returns the exit code.
 pub fn run(args: &Args, apps: Vec<AppSpec>, default_out: PathBuf) -> ExitCode {
-    if let Some(Command::Audit(a)) = &args.command {
-        return crate::audit::run(a);
+    match &args.command {
+        Some(Command::Audit(a)) => return crate::audit::run(a),
+        Some(Command::Report(r)) => {
+            // The tree lives in `apps/`; the reports in `docs/reports/` beside it.
+            let reports = default_out.parent().unwrap_or(&default_out).join("docs/reports");
+            return crate::report::run(r, &apps, &reports);
+        }
+        None => {}
     }
     let out = args.out.clone().unwrap_or(default_out);
     let problems = validate::validate(&apps);

@@ -4,11 +4,13 @@
 //! - [`layout`]: the tree — shared components, priority classes, each app's base and overlays;
 //! - [`write`]: the only module that touches the file system: atomic writes, ownership, drift;
 //! - [`audit`]: `cargo run -- audit`, the catalog over existing manifests;
+//! - [`report`]: `cargo run -- report`, the conformity report of `docs/reports/`;
 //! - [`cli`]: the command line behind `cargo run`.
 
 pub mod audit;
 pub mod cli;
 pub mod layout;
+pub mod report;
 pub mod validate;
 pub mod write;
 

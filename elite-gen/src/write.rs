@@ -142,6 +142,29 @@ pub fn write(root: &Path, tree: &Tree) -> Result<Summary, String> {
     Ok(summary)
 }
 
+/// Writes files atomically, each replacing only a file that contains `marker` (one this
+/// generator wrote). Refuses, before writing any, when one is in the way. Unchanged files are
+/// not rewritten.
+pub fn write_owned(files: &[(PathBuf, String)], marker: &str) -> Result<(), String> {
+    for (path, _) in files {
+        if let Ok(existing) = fs::read_to_string(path)
+            && !existing.contains(marker)
+        {
+            return Err(format!(
+                "{}: exists and was not written by elite-gen (no `{marker}`); move it away",
+                path.display()
+            ));
+        }
+    }
+    for (path, content) in files {
+        if fs::read_to_string(path).is_ok_and(|e| &e == content) {
+            continue;
+        }
+        atomic_write(path, content.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
 fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().expect("generated paths have a parent");
     fs::create_dir_all(dir)?;

@@ -74,27 +74,36 @@ impl Audit {
     }
 
     fn add_object(&mut self, file: &str, doc: &yaml::Document, object: &Value, prefix: &str) {
-        let kind = object.get("kind").and_then(Value::as_str).unwrap_or_default();
-        if kind.ends_with("List")
-            && let Some(items) = object.get("items").and_then(Value::as_array)
-        {
-            for (i, item) in items.iter().enumerate() {
-                self.add_object(file, doc, item, &format!("{prefix}items[{i}]."));
+        for (prefix, o) in objects_under(object, prefix.to_owned()) {
+            match from_manifest(o) {
+                Some(facts) => {
+                    self.workloads.push(judge_workload(file, &facts, |path| doc.line_of(&format!("{prefix}{path}"))))
+                }
+                None if o.is_object() => self.skipped += 1,
+                None => {}
             }
-            return;
         }
-        let Some(facts) = from_manifest(object) else {
-            if object.is_object() {
-                self.skipped += 1;
-            }
-            return;
-        };
-        self.workloads.push(judge_workload(file, &facts, |path| doc.line_of(&format!("{prefix}{path}"))));
     }
 
     /// Whether every workload that claims Elite passes (and, with `strict`, every workload).
     pub fn passes(&self, strict: bool) -> bool {
         self.workloads.iter().all(|w| w.elite || !(w.claims_elite || strict))
+    }
+}
+
+/// The objects of a document: itself, or the items of a `List` (recursively), each with the path
+/// prefix of its fields (`items[2].`).
+pub fn objects(document: &Value) -> Vec<(String, &Value)> {
+    objects_under(document, String::new())
+}
+
+fn objects_under(object: &Value, prefix: String) -> Vec<(String, &Value)> {
+    let kind = object.get("kind").and_then(Value::as_str).unwrap_or_default();
+    match object.get("items").and_then(Value::as_array) {
+        Some(items) if kind.ends_with("List") => {
+            items.iter().enumerate().flat_map(|(i, item)| objects_under(item, format!("{prefix}items[{i}]."))).collect()
+        }
+        _ => vec![(prefix, object)],
     }
 }
 
