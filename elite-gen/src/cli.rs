@@ -32,6 +32,11 @@ pub struct Args {
 pub enum Command {
     /// Judge existing manifests with the Elite rules (exit 1 when a workload that claims Elite fails).
     Audit(crate::audit::AuditArgs),
+    /// Print an existing Deployment or StatefulSet as an `#[elite]` declaration.
+    Import {
+        /// A YAML file with the workload (and its PVCs and Litestream ConfigMap, if any).
+        file: PathBuf,
+    },
     /// Write the conformity report (docs/reports/CONFORMITY.md, its JSON twin and an SVG).
     Report(crate::report::ReportArgs),
 }
@@ -46,6 +51,7 @@ pub fn main(apps: Vec<AppSpec>, default_out: PathBuf) -> ExitCode {
 pub fn run(args: &Args, apps: Vec<AppSpec>, default_out: PathBuf) -> ExitCode {
     match &args.command {
         Some(Command::Audit(a)) => return crate::audit::run(a),
+        Some(Command::Import { file }) => return crate::import::run(file),
         Some(Command::Report(r)) => {
             // The tree lives in `apps/`; the reports in `docs/reports/` beside it.
             let reports = default_out.parent().unwrap_or(&default_out).join("docs/reports");

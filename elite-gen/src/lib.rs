@@ -5,10 +5,12 @@
 //! - [`write`]: the only module that touches the file system: atomic writes, ownership, drift;
 //! - [`audit`]: `cargo run -- audit`, the catalog over existing manifests;
 //! - [`report`]: `cargo run -- report`, the conformity report of `docs/reports/`;
+//! - [`import`]: `cargo run -- import`, an existing workload as an `#[elite]` declaration;
 //! - [`cli`]: the command line behind `cargo run`.
 
 pub mod audit;
 pub mod cli;
+pub mod import;
 pub mod layout;
 pub mod report;
 pub mod validate;

@@ -18,7 +18,9 @@ mod sizing;
 
 use crate::facts::{Loc, WorkloadFacts};
 
+pub use durability::is_credential_name;
 pub use ha::{HOSTNAME_KEY, pdb_cel};
+pub use meta::unpinned;
 
 /// Where a rule is enforced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
