@@ -211,3 +211,22 @@ fn the_reader_never_panics_on_mutated_input() {
         let _ = (audit::table(&a), audit::json(&a), audit::sarif(&a));
     }
 }
+
+#[test]
+fn the_sample_homeassistant_and_radarr_show_theirs() {
+    // homeassistant/base/deployment.yaml, read: a `busybox:latest` init container (line 96,
+    // META-1); the restore-config `args:` at line 46 end in `|| true` (DUR-8); the config-syncer
+    // `args:` at line 221 run `apk add` (DUR-9); the home-assistant container (line 142) has no
+    // probes (PROBE-1).
+    let a = audit_paths(&[sample("10-home/homeassistant/base/deployment.yaml")]);
+    let found = failures(&a);
+    for expected in [("META-1", 96), ("DUR-8", 46), ("DUR-9", 221), ("PROBE-1", 142)] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:?}");
+    }
+    // radarr: the sonarr pattern (vixens-medium at 25, `|| true` at 39, `apk add` at 178).
+    let a = audit_paths(&[sample("20-media/radarr/base/deployment.yaml")]);
+    let found = failures(&a);
+    for expected in [("PRIO-2", 25), ("DUR-8", 39), ("DUR-9", 178)] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:?}");
+    }
+}
