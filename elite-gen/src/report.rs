@@ -74,21 +74,13 @@ fn row(source: &str, f: &WorkloadFacts) -> Row {
     let mut failing: Vec<&'static str> =
         verdict.findings.iter().filter(|x| x.status == "fail").map(|x| x.rule).collect();
     failing.dedup();
-    let durability = match (&f.databases, f.durability.value.as_deref()) {
-        (_, Some("stateless")) => vec!["stateless".to_owned()],
-        (Some(dbs), Some(summary)) => {
-            let mut out: Vec<String> = summary
-                .split_whitespace()
-                .filter_map(|t| {
-                    let (kind, rest) = t.split_once(':')?;
-                    let (name, rest) = rest.split_once('=')?;
-                    let (path, profile) = rest.rsplit_once('@')?;
-                    Some(format!("{kind} {name}: {path} ({profile})"))
-                })
-                .collect();
-            out.extend(f.config_sync_dir.iter().map(|d| format!("config: {}", d.value)));
-            if out.is_empty() && dbs.is_empty() { vec!["stateless".to_owned()] } else { out }
-        }
+    let durability = match f.durability.value.as_deref().map(|d| (d, elite_core::facts::parse_durability(d))) {
+        Some(("stateless", _)) => vec!["stateless".to_owned()],
+        Some((_, Some((dbs, config)))) => dbs
+            .iter()
+            .map(|d| format!("{} {}: {} ({})", d.format.as_str(), d.name, d.path, d.profile.name()))
+            .chain(config.map(|c| format!("config: {c}")))
+            .collect(),
         _ => vec!["not stated".to_owned()],
     };
     Row {

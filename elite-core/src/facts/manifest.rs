@@ -90,10 +90,10 @@ pub fn from_manifest(object: &Value) -> Option<WorkloadFacts> {
             .collect(),
         databases: parsed.as_ref().map(|(dbs, _)| {
             dbs.iter()
-                .map(|(name, path, replicated)| DatabaseFacts {
-                    name: name.clone(),
-                    path: at(path.clone(), durability.at.0.clone()),
-                    replicated: *replicated,
+                .map(|d| DatabaseFacts {
+                    name: d.name.clone(),
+                    path: at(d.path.clone(), durability.at.0.clone()),
+                    replicated: d.is_replicated(),
                 })
                 .collect()
         }),

@@ -225,19 +225,13 @@ pub fn standard_annotations(app: &AppSpec, plan: &pod::PodPlan) -> BTreeMap<Stri
 /// `stateless`, or the databases and config dir:
 /// `sqlite:sonarr=/config/sonarr.db@Standard config:/config` (read back by [`parse_durability`]).
 pub fn durability_summary(app: &AppSpec) -> String {
-    use crate::model::{DbFormat, Durability};
+    use crate::model::Durability;
     match &app.durability {
         Durability::Stateless { .. } => "stateless".into(),
         Durability::Stateful { databases, config_sync } => {
             let mut parts: Vec<String> = databases
                 .iter()
-                .map(|d| {
-                    let f = match d.format {
-                        DbFormat::Sqlite => "sqlite",
-                        DbFormat::Bbolt => "bbolt",
-                    };
-                    format!("{f}:{}={}@{}", d.name, d.path, d.profile.name())
-                })
+                .map(|d| format!("{}:{}={}@{}", d.format.as_str(), d.name, d.path, d.profile.name()))
                 .collect();
             if let Some(c) = config_sync {
                 parts.push(format!("config:{}", c.dir));
@@ -247,9 +241,10 @@ pub fn durability_summary(app: &AppSpec) -> String {
     }
 }
 
-/// What a durability summary states: the databases (name, path, replicated) and the synced
-/// config directory. `None` when the text is not a summary [`durability_summary`] writes.
-pub fn parse_durability(summary: &str) -> Option<(Vec<(String, String, bool)>, Option<String>)> {
+/// What a durability summary states: the databases and the synced config directory. `None` when
+/// the text is not a summary [`durability_summary`] writes.
+pub fn parse_durability(summary: &str) -> Option<(Vec<crate::model::Database>, Option<String>)> {
+    use crate::model::{Database, DbFormat};
     let mut dbs = Vec::new();
     let mut config = None;
     if summary.trim() == "stateless" {
@@ -257,23 +252,18 @@ pub fn parse_durability(summary: &str) -> Option<(Vec<(String, String, bool)>, O
     }
     for part in summary.split_whitespace() {
         let (kind, rest) = part.split_once(':')?;
-        match kind {
-            "config" => config = Some(rest.to_owned()),
-            "sqlite" | "bbolt" => {
-                let (name, rest) = rest.split_once('=')?;
-                let (path, profile) = rest.rsplit_once('@')?;
-                let profile = [
-                    BackupProfile::Critical,
-                    BackupProfile::Standard,
-                    BackupProfile::Relaxed,
-                    BackupProfile::Ephemeral,
-                ]
+        if kind == "config" {
+            config = Some(rest.to_owned());
+            continue;
+        }
+        let format = DbFormat::ALL.into_iter().find(|f| f.as_str() == kind)?;
+        let (name, rest) = rest.split_once('=')?;
+        let (path, profile) = rest.rsplit_once('@')?;
+        let profile =
+            [BackupProfile::Critical, BackupProfile::Standard, BackupProfile::Relaxed, BackupProfile::Ephemeral]
                 .into_iter()
                 .find(|p| p.name() == profile)?;
-                dbs.push((name.to_owned(), path.to_owned(), kind == "sqlite" && profile != BackupProfile::Ephemeral));
-            }
-            _ => return None,
-        }
+        dbs.push(Database { name: name.to_owned(), path: path.to_owned(), format, profile });
     }
     Some((dbs, config))
 }

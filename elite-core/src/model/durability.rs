@@ -75,6 +75,18 @@ pub enum DbFormat {
     Bbolt,
 }
 
+impl DbFormat {
+    /// Both formats.
+    pub const ALL: [DbFormat; 2] = [DbFormat::Sqlite, DbFormat::Bbolt];
+    /// `sqlite` or `bbolt`, as the durability annotation and the DSL key write it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DbFormat::Sqlite => "sqlite",
+            DbFormat::Bbolt => "bbolt",
+        }
+    }
+}
+
 /// Backup profile of a database (the Vixens ADR on Litestream profiles). Ordered from the
 /// strictest to the most relaxed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
