@@ -72,10 +72,14 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Where the rule is enforced: its `stages`, and the cluster when it has CEL conditions
-    /// (the generated Kyverno policies carry them).
+    /// Where the rule is enforced: its `stages`, the audit when it has a predicate (the audit
+    /// runs every predicate on the facts of a manifest), and the cluster when it has CEL
+    /// conditions (the generated Kyverno policies carry them).
     pub fn enforced_at(&self) -> Vec<Stage> {
         let mut s = self.stages.to_vec();
+        if self.check.is_some() && !s.is_empty() {
+            s.push(Stage::Audit);
+        }
         if self.cel.is_some() {
             s.push(Stage::Cluster);
         }

@@ -13,7 +13,10 @@ const STAGES: [(Stage, &str); 6] = [
         "no declaration can break it: the generator writes the part the rule judges; tests break that part by hand and check the rule notices.",
     ),
     (Stage::Generator, "needs every app at once: `cargo run` rejects the app set before writing anything."),
-    (Stage::Audit, "`elite audit` judges existing manifests with the same predicate."),
+    (
+        Stage::Audit,
+        "`cargo run -- audit` judges existing manifests with the same predicate, at the file and line at fault.",
+    ),
     (
         Stage::Cluster,
         "a generated Kyverno ClusterPolicy (`apps/_shared/policies/`) judges objects in the cluster, with CEL conditions that tests prove give the predicate's verdicts.",
