@@ -118,11 +118,11 @@ pub fn rows(apps: &[AppSpec], include: &[PathBuf]) -> Vec<Row> {
 }
 
 fn cpu(m: u64) -> String {
-    if m % 1000 == 0 { format!("{}", m / 1000) } else { format!("{m}m") }
+    if m.is_multiple_of(1000) { format!("{}", m / 1000) } else { format!("{m}m") }
 }
 
 fn mem(b: u64) -> String {
-    if b >= 1 << 30 && b % (1 << 30) == 0 { format!("{}Gi", b >> 30) } else { format!("{}Mi", b >> 20) }
+    if b >= 1 << 30 && b.is_multiple_of(1 << 30) { format!("{}Gi", b >> 30) } else { format!("{}Mi", b >> 20) }
 }
 
 /// The Markdown report.

@@ -258,10 +258,7 @@ const MUTATIONS: &[Mutation] = &[
         what: "durability unstated and no durability container",
         apply: |w| {
             annotations(w).remove("vixens.io/durability");
-            for list in ["initContainers"] {
-                pod(w).as_object_mut().unwrap().remove(list);
-            }
-            annotations(w).remove("vixens.io/durability");
+            pod(w).as_object_mut().unwrap().remove("initContainers");
         },
     },
     Mutation {
