@@ -553,16 +553,17 @@ pub fn declaration(imp: &Imported) -> String {
         }
         push("volumes", format!("{kind}({}, {})", ident(&v.name), opts.join(", ")));
     }
-    if !s.env.is_empty() {
-        let vars: Vec<String> = s
-            .env
-            .iter()
-            .map(|e| match &e.value {
-                EnvValue::Plain(v) => format!("{} = {}", e.name, q(v)),
-                EnvValue::Secret(k) => format!("{} = secret({})", e.name, q(&k.key)),
-                EnvValue::Field(f) => format!("{} = {}", e.name, q(f)),
-            })
-            .collect();
+    // The DSL declares plain values and Secret keys (pod fields are the generator's own).
+    let vars: Vec<String> = s
+        .env
+        .iter()
+        .filter_map(|e| match &e.value {
+            EnvValue::Plain(v) => Some(format!("{} = {}", e.name, q(v))),
+            EnvValue::Secret(k) => Some(format!("{} = secret({})", e.name, q(&k.key))),
+            EnvValue::Field(_) => None,
+        })
+        .collect();
+    if !vars.is_empty() {
         push("env", format!("env({})", vars.join(", ")));
     }
     match &s.durability {
