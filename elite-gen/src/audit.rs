@@ -33,7 +33,7 @@ pub enum Format {
 }
 
 /// The YAML files under `path` (itself when it is a file), sorted.
-pub fn yaml_files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn yaml_files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if path.is_dir() {
         let mut entries: Vec<PathBuf> =
             std::fs::read_dir(path)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;

@@ -96,7 +96,7 @@ pub fn import(objects: &[Value], file: &str) -> Result<Imported, String> {
     single_writer(&mut imp);
     for c in containers.iter().chain(pod["initContainers"].as_array().into_iter().flatten()) {
         let n = c["name"].as_str().unwrap_or_default();
-        if n != name && !DURABILITY_CONTAINERS.contains(&n) && !std::ptr::eq(c, main) {
+        if !std::ptr::eq(c, main) && !DURABILITY_CONTAINERS.contains(&n) {
             imp.note("", format!("not mapped: container `{n}` ({}): an Elite app is its main container and the durability containers the generator adds", c["image"].as_str().unwrap_or("no image")));
         }
     }
@@ -184,9 +184,9 @@ fn size(imp: &mut Imported, r: &Value) {
     let cl32 = u32::try_from(cl).unwrap_or(u32::MAX).max(10);
     let mut req = cr.map_or(cl32 / 10, |c| u32::try_from(c).unwrap_or(0));
     if req * 100 < cl32 * 10 || req * 100 > cl32 * 25 {
-        let fixed = (cl32 / 10).max(req.min(cl32 / 4));
         imp.note("size", format!("SIZE-3: CPU request was {req}m for a {cl32}m limit (10–25% allowed)"));
-        req = fixed.max(cl32.div_ceil(10));
+        let lowest = cl32.div_ceil(10);
+        req = req.clamp(lowest, (cl32 / 4).max(lowest));
     }
     let res = Resources { cpu_request: Cpu(req), cpu_limit: Cpu(cl32), memory_request: mem, memory_limit: mem };
     imp.spec.size = Size::preset_of(res).unwrap_or(Size::Custom(res));

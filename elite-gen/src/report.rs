@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use elite_core::AppSpec;
-use elite_core::audit::judge_workload;
+use elite_core::audit::{Workload, judge_workload};
 use elite_core::facts::{WorkloadFacts, from_app};
 use elite_core::pod::Lifecycle;
 use serde::Serialize;
@@ -69,8 +69,9 @@ fn effective(
     Amount { cpu_millis: peak.0.max(sidecars.0 + regular.0), memory_bytes: peak.1.max(sidecars.1 + regular.1) }
 }
 
-fn row(source: &str, f: &WorkloadFacts) -> Row {
-    let verdict = judge_workload(source, f, |_| 0);
+/// A row from the audit's verdict on a workload (and the facts it judged).
+fn row(verdict: &Workload) -> Row {
+    let f = &verdict.facts;
     let mut failing: Vec<&'static str> =
         verdict.findings.iter().filter(|x| x.status == "fail").map(|x| x.rule).collect();
     failing.dedup();
@@ -86,7 +87,7 @@ fn row(source: &str, f: &WorkloadFacts) -> Row {
     Row {
         name: f.name.value.clone(),
         namespace: f.namespace.as_ref().map_or_else(|| "-".to_owned(), |n| n.value.clone()),
-        source: source.to_owned(),
+        source: verdict.file.clone(),
         elite: verdict.elite,
         failing_rules: failing,
         exceptions: f.exceptions.iter().map(|e| format!("{}: {}", e.value.0.as_str(), e.value.1)).collect(),
@@ -97,24 +98,16 @@ fn row(source: &str, f: &WorkloadFacts) -> Row {
 }
 
 /// The rows: every declared app, then every workload of `include`.
-pub fn rows(apps: &[AppSpec], include: &[PathBuf]) -> Vec<Row> {
-    let mut out: Vec<Row> = apps.iter().map(|a| row("declared", &from_app(a))).collect();
-    for p in include {
-        let mut files = Vec::new();
-        // A path that cannot be listed is the audit's to report; the report shows what it reads.
-        let _ = crate::audit::yaml_files(p, &mut files);
-        for f in files {
-            let Ok(text) = std::fs::read_to_string(&f) else { continue };
-            for d in elite_core::audit::yaml::documents(&text).0 {
-                for (_, o) in elite_core::audit::objects(&d.value) {
-                    if let Some(facts) = elite_core::facts::from_manifest(o) {
-                        out.push(row(&f.display().to_string(), &facts));
-                    }
-                }
-            }
+pub fn rows(apps: &[AppSpec], include: &[PathBuf]) -> Result<Vec<Row>, String> {
+    let mut out: Vec<Row> = apps.iter().map(|a| row(&judge_workload("declared", &from_app(a), |_| 0))).collect();
+    if !include.is_empty() {
+        let audit = crate::audit::audit_paths(include);
+        if let Some(u) = audit.unreadable.first() {
+            return Err(format!("{}:{}: {}", u.file, u.line, u.message));
         }
+        out.extend(audit.workloads.iter().map(row));
     }
-    out
+    Ok(out)
 }
 
 fn cpu(m: u64) -> String {
@@ -218,7 +211,13 @@ pub fn files(rows: &[Row]) -> Vec<(&'static str, String)> {
 /// Writes the report (atomically; a file of that name the report did not write is refused).
 pub fn run(args: &ReportArgs, apps: &[AppSpec], default_out: &Path) -> ExitCode {
     let out = args.out.clone().unwrap_or_else(|| default_out.to_owned());
-    let rows = rows(apps, &args.include);
+    let rows = match rows(apps, &args.include) {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("error: {e}; nothing was written");
+            return ExitCode::from(2);
+        }
+    };
     let files: Vec<(PathBuf, String)> = files(&rows).into_iter().map(|(name, c)| (out.join(name), c)).collect();
     if let Err(e) = crate::write::write_owned(&files, MARKER) {
         eprintln!("error: {e}; nothing was written");

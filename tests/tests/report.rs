@@ -8,7 +8,7 @@ use elite_gen::report::{ReportArgs, files, rows};
 
 #[test]
 fn the_committed_report_is_the_declarations_report() {
-    let rows = rows(&common::apps(), &[]);
+    let rows = rows(&common::apps(), &[]).unwrap();
     assert!(rows.iter().all(|r| r.elite), "every declared app is Elite");
     for (name, content) in files(&rows) {
         let path = common::workspace().join("docs/reports").join(name);
@@ -20,7 +20,7 @@ fn the_committed_report_is_the_declarations_report() {
 #[test]
 fn pod_totals_count_sidecars_as_the_scheduler_does() {
     let include = [common::shared().join("vixens-samples/apps/20-media/sonarr/base/deployment.yaml")];
-    let rows = rows(&common::apps(), &include);
+    let rows = rows(&common::apps(), &include).unwrap();
     // Declared sonarr: Medium (200m / 1Gi) and two Micro native sidecars (10m / 128Mi each); its
     // init steps (Micro, started before the sidecars or beside one) never need more.
     let declared = rows.iter().find(|r| r.name == "sonarr" && r.source == "declared").unwrap();
@@ -57,4 +57,12 @@ fn the_report_writes_its_files_and_never_replaces_a_file_it_did_not_write() {
     assert_eq!(elite_gen::report::run(&args, &common::apps(), dir.path()), ExitCode::from(2));
     assert_eq!(std::fs::read_to_string(dir.path().join("conformity.svg")).unwrap(), "<svg>my own drawing</svg>");
     assert!(!dir.path().join("CONFORMITY.md").exists());
+    // A manifest it cannot read is an error naming the file and line, and nothing is written.
+    let dir = tempfile::tempdir().unwrap();
+    let malformed = common::workspace().join("tests/audit-corpus/malformed.yaml");
+    let err = elite_gen::report::rows(&common::apps(), std::slice::from_ref(&malformed)).unwrap_err();
+    assert!(err.contains("malformed.yaml:"), "{err}");
+    let args = ReportArgs { include: vec![malformed], out: Some(dir.path().to_owned()) };
+    assert_eq!(elite_gen::report::run(&args, &common::apps(), dir.path()), ExitCode::from(2));
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "nothing was written");
 }

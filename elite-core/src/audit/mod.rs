@@ -42,6 +42,9 @@ pub struct Workload {
     /// No rule fails (undecidable rules do not make it fail).
     pub elite: bool,
     pub findings: Vec<Finding>,
+    /// What the rules read (for tools built on the audit, such as the report).
+    #[serde(skip)]
+    pub facts: WorkloadFacts,
 }
 
 /// A file (or document) that could not be read.
@@ -142,5 +145,6 @@ pub fn judge_workload(file: &str, facts: &WorkloadFacts, line_of: impl Fn(&str) 
         claims_elite: facts.claims_elite(),
         elite: findings.iter().all(|f| f.status != "fail"),
         findings,
+        facts: facts.clone(),
     }
 }

@@ -100,7 +100,7 @@ pub fn render_base(app: &AppSpec, platform: &Platform) -> Vec<Object> {
         }
     }
     out.extend(durability_config::config_map(app));
-    out.extend(monitoring::pod_monitor(app));
+    out.extend(monitoring::pod_monitor(app, &plan));
     out
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{Object, meta, selector};
 use crate::model::AppSpec;
 use crate::platform::Platform;
-use crate::pod::ContainerRole;
+use crate::pod::{ContainerRole, PodPlan};
 
 /// A PodMonitor custom resource.
 #[derive(Clone, Debug, Serialize)]
@@ -75,8 +75,7 @@ pub const RULE_NAME: &str = "elite-durability";
 
 /// The PodMonitor scraping the `metrics` port of the app's Litestream sidecar, or `None` when the
 /// app replicates nothing (OBS-1).
-pub fn pod_monitor(app: &AppSpec) -> Option<Object> {
-    let plan = crate::pod::plan(app);
+pub fn pod_monitor(app: &AppSpec, plan: &PodPlan) -> Option<Object> {
     let litestream = plan.all_containers().find(|c| c.role == ContainerRole::Litestream)?;
     let port = litestream.ports.first().expect("the litestream sidecar declares its metrics port");
     Some(Object::new(&PodMonitor {
