@@ -124,7 +124,11 @@ fn kustomization(resources: Vec<String>, components: Vec<String>) -> Kustomizati
 
 /// File name of an object: `<kind>-<name>.yaml`, lowercase.
 pub fn file_name(o: &Object) -> String {
-    format!("{}-{}.yaml", o.kind.to_ascii_lowercase(), o.name)
+    file_name_of(&o.kind, &o.name)
+}
+
+fn file_name_of(kind: &str, name: &str) -> String {
+    format!("{}-{name}.yaml", kind.to_ascii_lowercase())
 }
 
 /// File name of a cluster-wide object: `<kind>-<namespace>-<name>.yaml` when namespaced (the
@@ -137,18 +141,19 @@ pub fn shared_file_name(o: &Object) -> String {
 }
 
 /// A folder of objects, one file each (named by `name`), and the kustomization.yaml listing them.
-fn put_folder(tree: &mut Tree, dir: &str, objects: &[Object], name: fn(&Object) -> String) -> Result<(), String> {
+fn put_folder(tree: &mut Files, dir: &str, objects: &[Object], name: fn(&Object) -> String) -> Result<(), String> {
     for o in objects {
         put(tree, format!("{dir}/{}", name(o)), &[&o.value])?;
     }
     put(tree, format!("{dir}/kustomization.yaml"), &[kustomization(objects.iter().map(name).collect(), Vec::new())])
 }
 
-fn put<T: Serialize>(tree: &mut Tree, path: String, docs: &[T]) -> Result<(), String> {
+/// Files as they are laid out, before they are gathered into the [`Tree`].
+type Files = Vec<(String, String)>;
+
+fn put<T: Serialize>(files: &mut Files, path: String, docs: &[T]) -> Result<(), String> {
     let content = yaml::file(docs).map_err(|e| format!("{path}: {e}"))?;
-    if tree.insert(path.clone(), content).is_some() {
-        return Err(format!("two generated files have the path {path}"));
-    }
+    files.push((path, content));
     Ok(())
 }
 
@@ -179,8 +184,7 @@ pub fn component_patch(c: Component) -> Value {
 }
 
 /// The base form of a complete workload: what the components add is taken out.
-pub fn base_workload(full: &Value) -> Value {
-    let mut w = full.clone();
+pub fn base_workload(mut w: Value) -> Value {
     let spec = w["spec"].as_object_mut().expect("workload spec");
     spec.remove("revisionHistoryLimit");
     let pod = spec["template"]["spec"].as_object_mut().expect("pod spec");
@@ -229,53 +233,62 @@ fn to_root(app: &AppSpec) -> String {
     "../".repeat(app.folder().split('/').count() + 1)
 }
 
-/// Lays out the whole tree for `apps`.
+/// Lays out the whole tree for `apps`; apps are rendered in parallel, one thread per core.
 pub fn tree(apps: &[AppSpec], platform: &Platform) -> Result<Tree, String> {
-    let mut t = Tree::new();
+    let mut files = Files::new();
     for c in Component::ALL {
-        put(&mut t, format!("{COMPONENTS_DIR}/{}/kustomization.yaml", c.dir()), &[component_file(c)?])?;
+        put(&mut files, format!("{COMPONENTS_DIR}/{}/kustomization.yaml", c.dir()), &[component_file(c)?])?;
     }
     for SharedDir { dir, objects, .. } in shared_dirs(apps, platform) {
-        put_folder(&mut t, dir, &objects, shared_file_name)?;
+        put_folder(&mut files, dir, &objects, shared_file_name)?;
     }
     for env in Environment::ALL {
         let (dir, root) = argocd_paths(*env);
         // Applications all live in the argocd namespace: named by app alone.
-        put_folder(&mut t, &dir, &applications(apps, platform, *env), file_name)?;
-        put(&mut t, root, &[&argocd::root_application(platform, *env, &dir).value])?;
+        put_folder(&mut files, &dir, &applications(apps, platform, *env), file_name)?;
+        put(&mut files, root, &[&argocd::root_application(platform, *env, &dir).value])?;
     }
-    for app in apps {
-        let dir = app.folder();
-        let plan = pod::plan(app);
-        let mut resources = Vec::new();
-        for o in render::render_base(app, platform) {
-            let value = if o.kind == "Deployment" || o.kind == "StatefulSet" {
-                base_workload(&o.value)
-            } else {
-                o.value.clone()
-            };
-            let name = file_name(&o);
-            put(&mut t, format!("{dir}/base/{name}"), &[value])?;
-            resources.push(name);
-        }
-        let components =
-            plan.components.iter().map(|c| format!("{}{COMPONENTS_DIR}/{}", to_root(app), c.dir())).collect();
-        put(&mut t, format!("{dir}/base/kustomization.yaml"), &[kustomization(resources, components)])?;
-        for env in &app.environments {
-            let mut resources = vec!["../../base".to_owned()];
-            for o in render::render_env(app, platform, *env) {
-                let name = file_name(&o);
-                put(&mut t, format!("{dir}/overlays/{}/{name}", env.as_str()), &[&o.value])?;
-                resources.push(name);
-            }
-            put(
-                &mut t,
-                format!("{dir}/overlays/{}/kustomization.yaml", env.as_str()),
-                &[kustomization(resources, Vec::new())],
-            )?;
+    for app_files in crate::parallel::map(apps, |app| app_files(app, platform)) {
+        files.extend(app_files?);
+    }
+    let mut t = Tree::new();
+    for (path, content) in files {
+        if t.insert(path.clone(), content).is_some() {
+            return Err(format!("two generated files have the path {path}"));
         }
     }
     Ok(t)
+}
+
+/// The files of one app: its base and an overlay per environment.
+fn app_files(app: &AppSpec, platform: &Platform) -> Result<Files, String> {
+    let mut files = Files::new();
+    let dir = app.folder();
+    let plan = pod::plan(app);
+    let mut resources = Vec::new();
+    for o in render::render_base(app, platform) {
+        let value = if o.kind == "Deployment" || o.kind == "StatefulSet" { base_workload(o.value) } else { o.value };
+        let name = file_name_of(&o.kind, &o.name);
+        put(&mut files, format!("{dir}/base/{name}"), &[value])?;
+        resources.push(name);
+    }
+    let components =
+        plan.components.iter().map(|c| format!("{}{COMPONENTS_DIR}/{}", to_root(app), c.dir())).collect();
+    put(&mut files, format!("{dir}/base/kustomization.yaml"), &[kustomization(resources, components)])?;
+    for env in &app.environments {
+        let mut resources = vec!["../../base".to_owned()];
+        for o in render::render_env(app, platform, *env) {
+            let name = file_name(&o);
+            put(&mut files, format!("{dir}/overlays/{}/{name}", env.as_str()), &[&o.value])?;
+            resources.push(name);
+        }
+        put(
+            &mut files,
+            format!("{dir}/overlays/{}/kustomization.yaml", env.as_str()),
+            &[kustomization(resources, Vec::new())],
+        )?;
+    }
+    Ok(files)
 }
 
 /// Overlay folders of `app`, relative to the output root, with their environment.

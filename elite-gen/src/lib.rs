@@ -12,6 +12,7 @@ pub mod audit;
 pub mod cli;
 pub mod import;
 pub mod layout;
+mod parallel;
 pub mod report;
 pub mod validate;
 pub mod write;

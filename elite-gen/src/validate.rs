@@ -32,9 +32,10 @@ pub fn validate(apps: &[AppSpec]) -> Vec<Problem> {
     };
     let mut by_name: BTreeMap<&str, usize> = BTreeMap::new();
     let mut prefixes: BTreeMap<String, &str> = BTreeMap::new();
-    for app in apps {
+    let violations = crate::parallel::map(apps, check_app);
+    for (app, violations) in apps.iter().zip(violations) {
         *by_name.entry(&app.name).or_default() += 1;
-        for v in check_app(app) {
+        for v in violations {
             p(&app.name, v.rule, &v.at.0, v.message);
         }
         if elite_core::pod::uses_s3(&app.durability) {

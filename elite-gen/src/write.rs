@@ -2,6 +2,7 @@
 //! start with its header: it never writes over, nor deletes, any other file. Every write goes to
 //! a temporary file that is then renamed, so no file is ever half-written.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -42,6 +43,10 @@ pub struct Summary {
     pub unchanged: usize,
 }
 
+fn starts_with_header(bytes: &[u8]) -> bool {
+    bytes.starts_with(HEADER.as_bytes()) && bytes.get(HEADER.len()) == Some(&b'\n')
+}
+
 fn is_generated(path: &Path) -> bool {
     let Ok(mut f) = fs::File::open(path) else {
         return false;
@@ -55,12 +60,25 @@ fn is_generated(path: &Path) -> bool {
         }
     }
     buf.truncate(read);
-    buf.starts_with(HEADER.as_bytes()) && buf.get(HEADER.len()) == Some(&b'\n')
+    starts_with_header(&buf)
 }
 
-/// Every generated file under `root`, relative, skipping `src/`, `target/` and hidden folders.
-fn generated_files(root: &Path) -> Vec<String> {
-    let mut out = Vec::new();
+/// A file found under the output folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Found {
+    /// Not written by the generator.
+    NotOurs,
+    /// Generated, with the content `tree` wants.
+    Unchanged,
+    /// Generated, with other content (or not in `tree` at all: stale).
+    Generated,
+}
+
+/// Every file under `root` (relative path → what it is), skipping `src/`, `target/` and hidden
+/// folders, in one walk: a file `tree` holds is read whole and compared; any other only for its
+/// header. Files that are not found need no system call later.
+fn scan(root: &Path, tree: &Tree) -> BTreeMap<String, Found> {
+    let mut out = BTreeMap::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(rel) = stack.pop() {
         let Ok(entries) = fs::read_dir(root.join(&rel)) else {
@@ -74,30 +92,40 @@ fn generated_files(root: &Path) -> Vec<String> {
                 if !(name.starts_with('.') || (rel.as_os_str().is_empty() && (name == "src" || name == "target"))) {
                     stack.push(rel_path);
                 }
-            } else if ft.is_file() && is_generated(&e.path()) {
-                out.push(rel_path.to_string_lossy().replace('\\', "/"));
+            } else if ft.is_file() {
+                let key = rel_path.to_string_lossy().replace('\\', "/");
+                let found = match tree.get(&key) {
+                    Some(want) => match fs::read(e.path()) {
+                        Ok(bytes) if !starts_with_header(&bytes) => Found::NotOurs,
+                        Ok(bytes) if bytes == want.as_bytes() => Found::Unchanged,
+                        Ok(_) => Found::Generated,
+                        Err(_) => Found::NotOurs,
+                    },
+                    None if is_generated(&e.path()) => Found::Generated,
+                    None => Found::NotOurs,
+                };
+                out.insert(key, found);
             }
         }
     }
-    out.sort();
     out
 }
 
 /// Compares `tree` with the files under `root`, writing nothing.
 pub fn check(root: &Path, tree: &Tree) -> Vec<Drift> {
+    let found = scan(root, tree);
     let mut drift = Vec::new();
-    for (rel, content) in tree {
-        let path = root.join(rel);
-        match fs::read(&path) {
-            Err(_) => drift.push(Drift::Missing(rel.clone())),
-            Ok(_) if !is_generated(&path) => drift.push(Drift::NotOurs(rel.clone())),
-            Ok(bytes) if bytes != content.as_bytes() => drift.push(Drift::Changed(rel.clone())),
-            Ok(_) => {}
+    for rel in tree.keys() {
+        match found.get(rel) {
+            None => drift.push(Drift::Missing(rel.clone())),
+            Some(Found::NotOurs) => drift.push(Drift::NotOurs(rel.clone())),
+            Some(Found::Generated) => drift.push(Drift::Changed(rel.clone())),
+            Some(Found::Unchanged) => {}
         }
     }
-    for rel in generated_files(root) {
-        if !tree.contains_key(&rel) {
-            drift.push(Drift::Stale(rel));
+    for (rel, f) in &found {
+        if *f != Found::NotOurs && !tree.contains_key(rel) {
+            drift.push(Drift::Stale(rel.clone()));
         }
     }
     drift.sort();
@@ -106,15 +134,16 @@ pub fn check(root: &Path, tree: &Tree) -> Vec<Drift> {
 
 /// Writes `tree` under `root`: new and changed files atomically, stale generated files deleted.
 /// Refuses (before writing anything) when a file it did not generate is in the way.
+///
+/// Each file is written to a temporary file renamed over its path: a reader, or a run that is
+/// interrupted, never sees half a file. Files are not flushed one by one (`fsync`): the tree is
+/// regenerated from the declarations at will and `--check` tells any difference, and a flush per
+/// file made writing a thousand apps five times slower (see `bench/README.md`). Files are written
+/// by as many threads as there are cores.
 pub fn write(root: &Path, tree: &Tree) -> Result<Summary, String> {
-    let blocked: Vec<String> = tree
-        .keys()
-        .filter(|rel| {
-            let p = root.join(rel);
-            p.exists() && !is_generated(&p)
-        })
-        .cloned()
-        .collect();
+    let found = scan(root, tree);
+    let blocked: Vec<String> =
+        tree.keys().filter(|rel| found.get(*rel) == Some(&Found::NotOurs)).cloned().collect();
     if !blocked.is_empty() {
         return Err(format!(
             "refusing to write: these files exist and were not written by elite-gen (no `{HEADER}` header); move them away:\n  {}",
@@ -122,17 +151,39 @@ pub fn write(root: &Path, tree: &Tree) -> Result<Summary, String> {
         ));
     }
     let mut summary = Summary::default();
+    let mut todo: Vec<(&String, &String)> = Vec::new();
     for (rel, content) in tree {
-        let path = root.join(rel);
-        if fs::read(&path).is_ok_and(|b| b == content.as_bytes()) {
+        if found.get(rel) == Some(&Found::Unchanged) {
             summary.unchanged += 1;
-            continue;
+        } else {
+            todo.push((rel, content));
         }
-        atomic_write(&path, content.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
-        summary.written.push(rel.clone());
     }
-    for rel in generated_files(root) {
-        if !tree.contains_key(&rel) {
+    let dirs: BTreeSet<&Path> = todo.iter().filter_map(|(rel, _)| Path::new(rel.as_str()).parent()).collect();
+    for d in dirs {
+        let d = root.join(d);
+        fs::create_dir_all(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(todo.len().max(1));
+    let chunk = todo.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let workers: Vec<_> = todo
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    for (rel, content) in part {
+                        let path = root.join(rel);
+                        atomic_write(&path, content.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+                    }
+                    Ok::<(), String>(())
+                })
+            })
+            .collect();
+        workers.into_iter().try_for_each(|w| w.join().expect("writer thread panicked"))
+    })?;
+    summary.written = todo.into_iter().map(|(rel, _)| rel.clone()).collect();
+    for (rel, f) in found {
+        if f != Found::NotOurs && !tree.contains_key(&rel) {
             let path = root.join(&rel);
             fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             remove_empty_parents(root, &path);
@@ -160,14 +211,17 @@ pub fn write_owned(files: &[(PathBuf, String)], marker: &str) -> Result<(), Stri
         if fs::read_to_string(path).is_ok_and(|e| &e == content) {
             continue;
         }
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
         atomic_write(path, content.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())
 }
 
+/// Writes `bytes` to a temporary file in `path`'s folder (which must exist), then renames it.
 fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().expect("generated paths have a parent");
-    fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(
         ".{}.elite-tmp-{}",
         path.file_name().expect("file name").to_string_lossy(),
@@ -176,7 +230,6 @@ fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
         fs::rename(&tmp, path)
     })();
     if result.is_err() {

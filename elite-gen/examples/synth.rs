@@ -1,0 +1,119 @@
+//! N synthetic Elite apps, for the benchmarks of `bench/` (see `bench/README.md`).
+//!
+//! Each app is the shape issue 8 names: a Deployment with the full Elite pod (restore-config and
+//! restore-db init containers, litestream and config-syncer native sidecars), a Service, a PVC,
+//! the litestream ConfigMap, an InfisicalSecret (and the litestream PodMonitor, which the
+//! standard adds to every app that replicates). `bench/cdk8s/synth.js` builds the same objects.
+//!
+//! ```text
+//! synth tree N [generator flags...]   the generator as `cargo run` runs it, on N apps
+//! synth inproc N DIR                  the same, as a library call, timed phase by phase (JSON)
+//! synth flat N DIR                    every app's complete objects, one folder per app
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use elite_gen::elite_core::render;
+use elite_gen::elite_core::{
+    AppBuilder, AppSpec, BackupProfile, Category, DbFormat, Environment, Platform, Priority, Probe, Size,
+    VolumeSource,
+};
+use elite_gen::{cli, layout, validate, write};
+
+/// The synthetic app number `i` (`app-00042`), checked against the whole catalog.
+fn app(i: usize) -> AppSpec {
+    AppBuilder::new(format!("app-{i:05}"), Category::Media, format!("ghcr.io/example/app-{i:05}:1.{}.0", i % 10))
+        .size(Size::Medium)
+        .priority(Priority::High)
+        .port("http", 8080)
+        .liveness(Probe::http("/healthz", "http"))
+        .readiness(Probe::http("/ready", "http"))
+        .volume("config", "/config", VolumeSource::Pvc { size_gi: 1, storage_class: None })
+        .env("TZ", "Europe/Paris")
+        .database("app", "/config/app.db", DbFormat::Sqlite, BackupProfile::Standard)
+        .config_sync("/config", vec!["*.log".into()])
+        .environments([Environment::Prod])
+        .build()
+        .unwrap_or_else(|v| panic!("synthetic app {i} breaks the standard: {v:?}"))
+}
+
+fn apps(n: usize) -> Vec<AppSpec> {
+    (0..n).map(app).collect()
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: synth tree N [--out DIR ...] | synth inproc N DIR | synth flat N DIR");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(mode), Some(Ok(n))) = (args.first(), args.get(1).map(|n| n.parse::<usize>())) else {
+        return usage();
+    };
+    match (mode.as_str(), args.get(2)) {
+        ("tree", _) => {
+            let gen_args = cli::Args::parse_from(std::iter::once("synth".to_owned()).chain(args[2..].iter().cloned()));
+            cli::run(&gen_args, apps(n), PathBuf::from("synth-out"))
+        }
+        ("inproc", Some(dir)) => inproc(n, Path::new(dir)),
+        ("flat", Some(dir)) => flat(n, Path::new(dir)),
+        _ => usage(),
+    }
+}
+
+/// The generator's own phases, timed: declare (the builder runs the catalog on each app),
+/// validate the set, lay out the tree (render and serialize), write it.
+fn inproc(n: usize, dir: &Path) -> ExitCode {
+    let platform = Platform::default();
+    let t0 = Instant::now();
+    let apps = apps(n);
+    let t1 = Instant::now();
+    let problems = validate::validate(&apps);
+    assert!(problems.is_empty(), "{problems:?}");
+    let t2 = Instant::now();
+    let tree = layout::tree(&apps, &platform).expect("synthetic tree");
+    let t3 = Instant::now();
+    let summary = write::write(dir, &tree).expect("write");
+    let t4 = Instant::now();
+    let bytes: usize = tree.values().map(String::len).sum();
+    println!(
+        "{{\"apps\":{n},\"files\":{},\"written\":{},\"bytes\":{bytes},\"declare_s\":{},\"validate_s\":{},\"render_s\":{},\"write_s\":{}}}",
+        tree.len(),
+        summary.written.len(),
+        (t1 - t0).as_secs_f64(),
+        (t2 - t1).as_secs_f64(),
+        (t3 - t2).as_secs_f64(),
+        (t4 - t3).as_secs_f64(),
+    );
+    ExitCode::SUCCESS
+}
+
+/// Every app's complete objects (what `kubectl kustomize` builds from its overlay), one folder
+/// per app with a plain Kustomization: the layout without components, and the audit's input.
+fn flat(n: usize, dir: &Path) -> ExitCode {
+    let platform = Platform::default();
+    let mut files = Vec::new();
+    for app in apps(n) {
+        let objects = render::render(&app, &platform, Environment::Prod);
+        let values: Vec<_> = objects.iter().map(|o| &o.value).collect();
+        let folder = dir.join(&app.name);
+        files.push((folder.join("objects.yaml"), render::yaml::file(&values).expect("serialize")));
+        let kustomization = serde_json::json!({
+            "apiVersion": "kustomize.config.k8s.io/v1beta1",
+            "kind": "Kustomization",
+            "resources": ["objects.yaml"],
+        });
+        files.push((folder.join("kustomization.yaml"), render::yaml::file(&[kustomization]).expect("serialize")));
+    }
+    match write::write_owned(&files, render::yaml::HEADER) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
