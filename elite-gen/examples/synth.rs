@@ -15,13 +15,17 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// The allocator of the `apps` binary, so that both measure the same thing.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use elite_gen::elite_core::render;
 use elite_gen::elite_core::{
     AppBuilder, AppSpec, BackupProfile, Category, DbFormat, Environment, Platform, Priority, Probe, Size,
     VolumeSource,
 };
-use elite_gen::{cli, layout, validate, write};
+use elite_gen::{cli, layout, parallel, validate, write};
 
 /// The synthetic app number `i` (`app-00042`), checked against the whole catalog.
 fn app(i: usize) -> AppSpec {
@@ -93,24 +97,28 @@ fn inproc(n: usize, dir: &Path) -> ExitCode {
 }
 
 /// Every app's complete objects (what `kubectl kustomize` builds from its overlay), one folder
-/// per app with a plain Kustomization: the layout without components, and the audit's input.
+/// per app with a plain Kustomization: the layout without components (what cdk8s writes, one file
+/// per app), and the audit's input. Rendered and written as the tree is: in parallel, atomically.
 fn flat(n: usize, dir: &Path) -> ExitCode {
     let platform = Platform::default();
-    let mut files = Vec::new();
-    for app in apps(n) {
-        let objects = render::render(&app, &platform, Environment::Prod);
-        let values: Vec<_> = objects.iter().map(|o| &o.value).collect();
-        let folder = dir.join(&app.name);
-        files.push((folder.join("objects.yaml"), render::yaml::file(&values).expect("serialize")));
-        let kustomization = serde_json::json!({
-            "apiVersion": "kustomize.config.k8s.io/v1beta1",
-            "kind": "Kustomization",
-            "resources": ["objects.yaml"],
-        });
-        files.push((folder.join("kustomization.yaml"), render::yaml::file(&[kustomization]).expect("serialize")));
+    let kustomization = render::yaml::file(&[serde_json::json!({
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "resources": ["objects.yaml"],
+    })])
+    .expect("serialize");
+    let apps = apps(n);
+    let objects = parallel::map(&apps, |app| {
+        let objects = render::render(app, &platform, Environment::Prod);
+        render::yaml::file(&objects.iter().map(|o| &o.value).collect::<Vec<_>>()).expect("serialize")
+    });
+    let mut tree = layout::Tree::new();
+    for (app, objects) in apps.iter().zip(objects) {
+        tree.insert(format!("{}/objects.yaml", app.name), objects);
+        tree.insert(format!("{}/kustomization.yaml", app.name), kustomization.clone());
     }
-    match write::write_owned(&files, render::yaml::HEADER) {
-        Ok(()) => ExitCode::SUCCESS,
+    match write::write(dir, &tree) {
+        Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)

@@ -2,6 +2,7 @@
 //!
 //! - [`validate`]: every rule on every app, and the rules that need all apps at once;
 //! - [`layout`]: the tree — shared components, priority classes, each app's base and overlays;
+//! - [`parallel`]: work spread over the cores (scoped threads);
 //! - [`write`]: the only module that touches the file system: atomic writes, ownership, drift;
 //! - [`audit`]: `cargo run -- audit`, the catalog over existing manifests;
 //! - [`report`]: `cargo run -- report`, the conformity report of `docs/reports/`;
@@ -12,7 +13,7 @@ pub mod audit;
 pub mod cli;
 pub mod import;
 pub mod layout;
-mod parallel;
+pub mod parallel;
 pub mod report;
 pub mod validate;
 pub mod write;
