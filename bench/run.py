@@ -4,7 +4,7 @@
     bench/run [--quick] [--only gen,build,audit,edit] [--runs R] [--work DIR] [--checkov-max N]
 
 Every measurement is the median of R runs (interleaved: elite, baseline, elite, ...), wall time
-of a whole process (os.wait4 gives its peak RSS too), each on a fresh output folder after a
+of a whole process (GNU time gives its peak RSS), each on a fresh output folder after a
 `sync`. Prints one table per benchmark and writes them to bench/RESULTS.md (--results to change).
 Nothing here is asserted: the numbers are for reading. See bench/README.md.
 """
@@ -33,25 +33,29 @@ class Run:
         self.seconds, self.rss_mib, self.stdout = seconds, rss_mib, stdout
 
 
+RSS_FILE = Path(os.environ.get("TMPDIR", "/tmp")) / f"elite-bench-rss-{os.getpid()}"
+
+
 def run(cmd, cwd=None, env=None, capture=False, ok=(0,)):
-    """Runs `cmd` to completion; fails loudly on an unexpected exit code."""
+    """Runs `cmd` to completion; fails loudly on an unexpected exit code.
+
+    Peak RSS comes from GNU time, which reports its child's own: Linux carries a process's peak
+    RSS across exec, so a program started straight from this (large) Python process would report
+    this process's peak as its own."""
     os.sync()
     start = time.perf_counter()
-    p = subprocess.Popen(
-        [str(c) for c in cmd],
+    p = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", "-o", RSS_FILE] + [str(c) for c in cmd],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    out = p.stdout.read().decode() if capture else ""
-    errors = p.stderr.read().decode()
-    _, status, usage = os.wait4(p.pid, 0)
     seconds = time.perf_counter() - start
-    p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode not in ok:
-        sys.exit(f"bench: `{' '.join(map(str, cmd))}` exited {p.returncode}:\n{errors[-3000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024, out)
+        sys.exit(f"bench: `{' '.join(map(str, cmd))}` exited {p.returncode}:\n{p.stderr.decode()[-3000:]}")
+    rss_kib = int(RSS_FILE.read_text().split()[-1])
+    return Run(seconds, rss_kib / 1024, p.stdout.decode() if capture else "")
 
 
 SCRATCH = []
@@ -230,37 +234,48 @@ def bench_generation(args, work, scripts, memory):
         t = {k: [] for k in ("inproc", "tree", "flat", "cargo", "cdk8s", "cdk8s1", "limit")}
         rss = {k: [] for k in ("tree", "flat", "cdk8s", "cdk8s1")}
         phases = []
-        for i in range(runs):
-            out = fresh(work, f"inproc-{n}")
-            p = json.loads(run([SYNTH, "inproc", n, out], capture=True).stdout)
+        shape = {}
+
+        def inproc():
+            p = json.loads(run([SYNTH, "inproc", n, fresh(work, f"inproc-{n}")], capture=True).stdout)
             phases.append(p)
             t["inproc"].append(p["validate_s"] + p["render_s"] + p["write_s"])
 
+        def tree():
             out = fresh(work, f"elite-{n}")
             r = run([SYNTH, "tree", n, "--out", out])
             t["tree"].append(r.seconds)
             rss["tree"].append(r.rss_mib)
-            copy = fresh(work, f"copy-{n}")
-            t["limit"].append(run(["cp", "-r", out, copy]).seconds)
-            files, size = tree_bytes(out)
+            t["limit"].append(run(["cp", "-r", out, fresh(work, f"copy-{n}")]).seconds)
+            shape["files"], shape["size"] = tree_bytes(out)
 
-            out = fresh(work, f"flat-{n}")
-            r = run([SYNTH, "flat", n, out])
+        def flat():
+            r = run([SYNTH, "flat", n, fresh(work, f"flat-{n}")])
             t["flat"].append(r.seconds)
             rss["flat"].append(r.rss_mib)
 
-            out = fresh(work, f"cargo-{n}")
-            cargo = ["cargo", "run", "--release", "-q", "--offline", "-p", "elite-gen", "--example", "synth", "--"]
-            t["cargo"].append(run(cargo + ["tree", n, "--out", out], cwd=ROOT).seconds)
+        def cargo():
+            cmd = ["cargo", "run", "--release", "-q", "--offline", "-p", "elite-gen", "--example", "synth", "--"]
+            t["cargo"].append(run(cmd + ["tree", n, "--out", fresh(work, f"cargo-{n}")], cwd=ROOT).seconds)
 
-            for key, extra in (("cdk8s1", ["--one-chart"]), ("cdk8s", [])):
-                if key == "cdk8s" and i >= cdk8s_runs:
-                    continue
-                out = fresh(work, f"{key}-{n}")
-                r = run(["node", CDK8S / "synth.js", n, out, scripts] + extra, cwd=CDK8S)
+        def cdk8s(key, extra):
+            def go():
+                r = run(["node", CDK8S / "synth.js", n, fresh(work, f"{key}-{n}"), scripts] + extra, cwd=CDK8S)
                 t[key].append(r.seconds)
                 rss[key].append(r.rss_mib)
+
+            return go
+
+        steps = [inproc, tree, flat, cargo, cdk8s("cdk8s1", ["--one-chart"]), cdk8s("cdk8s", [])]
+        for i in range(runs):
+            # Each run starts with another tool: on a disk whose speed drifts, no tool always goes first.
+            order = steps[i % len(steps) :] + steps[: i % len(steps)]
+            for step in order:
+                if step is steps[-1] and i >= cdk8s_runs:
+                    continue
+                step()
             settle()
+        files, size = shape["files"], shape["size"]
         m = {k: med(v) for k, v in t.items()}
         walls.row(
             n,
@@ -274,7 +289,11 @@ def bench_generation(args, work, scripts, memory):
             ratio(m["cdk8s1"], m["tree"]),
             ratio(m["tree"], m["limit"]),
         )
-        walls.notes.append(f"N = {n:,}: {runs} runs ({cdk8s_runs} of cdk8s with a Chart per app).")
+        spread = lambda k: f"{min(t[k]):.3f}-{max(t[k]):.3f}"
+        walls.notes.append(
+            f"N = {n:,}: {runs} runs ({cdk8s_runs} of cdk8s with a Chart per app); spread (min-max): elite tree "
+            f"{spread('tree')} s, write limit {spread('limit')} s, cdk8s one Chart {spread('cdk8s1')} s."
+        )
         split = {k: med([p[k] for p in phases]) for k in ("declare_s", "validate_s", "render_s", "write_s")}
         inproc_table.row(
             n,
