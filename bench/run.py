@@ -532,17 +532,18 @@ def main():
         tables.append(memory_table(memory))
         print(tables[-1].markdown(), flush=True)
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    command = " ".join(["bench/run"] + sys.argv[1:])
     head = [
         "# Benchmark results",
         "",
-        f"Written by `bench/run {' '.join(sys.argv[1:])}`. Machine: {os.cpu_count()} cores, {platform.machine()}, "
+        f"Written by `{command}`. Machine: {os.cpu_count()} cores, {platform.machine()}, "
         f"Linux {platform.release()}; rustc release profile; Node {node}; "
         f"cdk8s {npm_version('cdk8s')}, cdk8s-plus-34 {npm_version('cdk8s-plus-34')}; checkov {checkov_version()}. "
         f"Scratch folder: `{args.work}`. Check: elite and cdk8s write the same {objects} objects for 100 apps "
         f"({fields:,} leaf fields, all equal).",
         "",
     ]
-    args.results.write_text("\n".join(head) + "\n".join(t.markdown() for t in tables))
+    args.results.write_text("\n".join(head) + "\n" + "\n".join(t.markdown() for t in tables))
     print(f"wrote {args.results}")
 
 
