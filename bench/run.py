@@ -228,6 +228,7 @@ def bench_generation(args, work, scripts, memory):
             "runs the catalog on each app (for `#[elite]` apps this happens at compile time)."
         ],
     )
+    medians = []
     for n in args.n:
         runs = args.runs if n < 10000 else max(1, min(args.runs, 3))
         cdk8s_runs = runs if n < 10000 else 1  # a Chart per app: about 13 minutes at 10,000
@@ -277,6 +278,7 @@ def bench_generation(args, work, scripts, memory):
             settle()
         files, size = shape["files"], shape["size"]
         m = {k: med(v) for k, v in t.items()}
+        medians.append((n, m))
         walls.row(
             n,
             m["tree"],
@@ -309,12 +311,10 @@ def bench_generation(args, work, scripts, memory):
         memory.append((f"generation, N = {n:,}", "elite tree", max(rss["tree"]), "cdk8s, Chart per app", max(rss["cdk8s"])))
         memory.append((f"generation, N = {n:,}", "elite flat", max(rss["flat"]), "cdk8s, one Chart", max(rss["cdk8s1"])))
         print(f"generation N = {n:,}: " + ", ".join(f"{k} {v:.3f} s" for k, v in m.items()), flush=True)
-    growth = []
-    for col, name in ((1, "elite tree"), (4, "cdk8s, Chart per app"), (5, "cdk8s, one Chart")):
-        per_app = [float(r[col].replace(",", "")) / int(r[0].replace(",", "")) * 1e6 for r in walls.rows]
-        growth.append(f"{name} " + " / ".join(f"{us:,.0f}" for us in per_app))
+    per_app = lambda key: " / ".join(f"{m[key] / n * 1e6:,.0f}" for n, m in medians)
     walls.notes.append(
-        "Growth, µs per app at N = " + " / ".join(r[0] for r in walls.rows) + ": " + "; ".join(growth) + "."
+        f"Growth, µs per app at N = {' / '.join(f'{n:,}' for n, _ in medians)}: elite tree {per_app('tree')}; "
+        f"cdk8s, Chart per app {per_app('cdk8s')}; cdk8s, one Chart {per_app('cdk8s1')}."
     )
     return [walls, inproc_table]
 

@@ -67,6 +67,17 @@ function eliteApp(scope, i) {
   const durability = { mountPath: '/etc/elite', name: 'elite-durability', readOnly: true };
   const tmp = { mountPath: '/tmp', name: 'elite-tmp' };
   const fromS3 = [{ secretRef: { name: s3Secret } }];
+  // A durability container that runs one of the shared scripts, with its own `fields`.
+  const scriptContainer = (containerName, image, script, fields) => ({
+    name: containerName,
+    image,
+    command: ['/bin/sh', '-c'],
+    args: [script],
+    envFrom: fromS3,
+    resources: MICRO,
+    securityContext: SECURITY(true),
+    ...fields,
+  });
   const syncEnv = [
     { name: 'ELITE_SYNC_DIR', value: '/config' },
     { name: 'ELITE_S3_PREFIX', value: prefix },
@@ -106,42 +117,21 @@ function eliteApp(scope, i) {
             volumeMounts: [config],
           }],
           initContainers: [
-            {
-              name: 'restore-config',
-              image: 'rclone/rclone:1.72.0',
-              command: ['/bin/sh', '-c'],
-              args: [SCRIPTS.restoreConfig],
+            scriptContainer('restore-config', 'rclone/rclone:1.72.0', SCRIPTS.restoreConfig, {
               env: syncEnv,
-              envFrom: fromS3,
-              resources: MICRO,
-              securityContext: SECURITY(true),
               volumeMounts: [config, durability, tmp],
-            },
-            {
-              name: 'config-syncer',
-              image: 'ghcr.io/truxonline/elite-config-syncer:1.72.0-1',
-              command: ['/bin/sh', '-c'],
-              args: [SCRIPTS.configSyncer],
+            }),
+            scriptContainer('config-syncer', 'ghcr.io/truxonline/elite-config-syncer:1.72.0-1', SCRIPTS.configSyncer, {
               env: syncEnv,
-              envFrom: fromS3,
               livenessProbe: probe(shell('test -n "$(find /tmp/config-syncer.alive -mmin -5)"'), 30),
               readinessProbe: probe(shell('test -f /tmp/config-syncer.ready')),
-              resources: MICRO,
               restartPolicy: 'Always',
-              securityContext: SECURITY(true),
               volumeMounts: [config, durability, tmp],
-            },
-            {
-              name: 'restore-db',
-              image: 'litestream/litestream:0.5.6',
-              command: ['/bin/sh', '-c'],
-              args: [SCRIPTS.restoreDb],
+            }),
+            scriptContainer('restore-db', 'litestream/litestream:0.5.6', SCRIPTS.restoreDb, {
               env: [{ name: 'ELITE_DATABASES', value: db }, { name: 'ELITE_EPHEMERAL', value: '' }],
-              envFrom: fromS3,
-              resources: MICRO,
-              securityContext: SECURITY(true),
               volumeMounts: [config, durability],
-            },
+            }),
             {
               name: 'litestream',
               image: 'litestream/litestream:0.5.6',

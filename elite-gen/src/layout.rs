@@ -124,11 +124,7 @@ fn kustomization(resources: Vec<String>, components: Vec<String>) -> Kustomizati
 
 /// File name of an object: `<kind>-<name>.yaml`, lowercase.
 pub fn file_name(o: &Object) -> String {
-    file_name_of(&o.kind, &o.name)
-}
-
-fn file_name_of(kind: &str, name: &str) -> String {
-    format!("{}-{name}.yaml", kind.to_ascii_lowercase())
+    format!("{}-{}.yaml", o.kind.to_ascii_lowercase(), o.name)
 }
 
 /// File name of a cluster-wide object: `<kind>-<namespace>-<name>.yaml` when namespaced (the
@@ -267,8 +263,8 @@ fn app_files(app: &AppSpec, platform: &Platform) -> Result<Files, String> {
     let plan = pod::plan(app);
     let mut resources = Vec::new();
     for o in render::render_base(app, platform) {
+        let name = file_name(&o);
         let value = if o.kind == "Deployment" || o.kind == "StatefulSet" { base_workload(o.value) } else { o.value };
-        let name = file_name_of(&o.kind, &o.name);
         put(&mut files, format!("{dir}/base/{name}"), &[value])?;
         resources.push(name);
     }

@@ -139,7 +139,7 @@ pub fn check(root: &Path, tree: &Tree) -> Vec<Drift> {
 /// interrupted, never sees half a file. Files are not flushed one by one (`fsync`): the tree is
 /// regenerated from the declarations at will and `--check` tells any difference, and a flush per
 /// file made writing a thousand apps five times slower (see `bench/README.md`). Files are written
-/// by as many threads as there are cores.
+/// on every core ([`crate::parallel`]).
 pub fn write(root: &Path, tree: &Tree) -> Result<Summary, String> {
     let found = scan(root, tree);
     let blocked: Vec<String> =
@@ -164,23 +164,11 @@ pub fn write(root: &Path, tree: &Tree) -> Result<Summary, String> {
         let d = root.join(d);
         fs::create_dir_all(&d).map_err(|e| format!("{}: {e}", d.display()))?;
     }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(todo.len().max(1));
-    let chunk = todo.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        let workers: Vec<_> = todo
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    for (rel, content) in part {
-                        let path = root.join(rel);
-                        atomic_write(&path, content.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
-                    }
-                    Ok::<(), String>(())
-                })
-            })
-            .collect();
-        workers.into_iter().try_for_each(|w| w.join().expect("writer thread panicked"))
-    })?;
+    let results = crate::parallel::map(&todo, |(rel, content)| {
+        let path = root.join(rel);
+        atomic_write(&path, content.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+    });
+    results.into_iter().collect::<Result<(), String>>()?;
     summary.written = todo.into_iter().map(|(rel, _)| rel.clone()).collect();
     for (rel, f) in found {
         if f != Found::NotOurs && !tree.contains_key(&rel) {
