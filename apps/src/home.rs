@@ -26,5 +26,8 @@ use elite_macros::elite;
     sqlite(recorder, path = "/config/home-assistant_v2.db", profile = Critical),
     config_sync(dir = "/config", exclude = ["*.log*", "/tts/**", "/backups/**", "/.cache/**"]),
     exception(run_as_root = "the official image runs Home Assistant as root (no user switch), for host integrations"),
+    exception(writable_root = "the official image installs integration requirements with pip at run time, into its own site-packages"),
+    egress = ["internet:443", "192.168.0.0/16", "media/frigate:5000"],
+    allow_from = ["192.168.0.0/16:5683/udp"],
 )]
 pub struct HomeAssistant;

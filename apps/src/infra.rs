@@ -23,7 +23,8 @@ use elite_macros::elite;
     readiness(http = "/minio/health/ready", port = api),
     ingress(port = console, subdomain = "minio"),
     nfs(data, mount = "/data", server = "192.168.111.69", path = "/volume1/minio"),
-    env(MINIO_ROOT_USER = secret("ROOT_USER"), MINIO_ROOT_PASSWORD = secret("ROOT_PASSWORD")),
+    env(MINIO_ROOT_USER = secret("ROOT_USER"), MINIO_ROOT_PASSWORD = secret("ROOT_PASSWORD"), HOME = "/tmp"),
+    allow_from = ["media/*:9000", "home/*:9000", "network/*:9000", "services/*:9000"],
     stateless = "the data is on the NAS (NFS), protected by its snapshots and off-site replication; MinIO cannot be its own backup target",
 )]
 pub struct Minio;

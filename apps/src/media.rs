@@ -23,6 +23,9 @@ use elite_macros::elite;
     sqlite(sonarr, path = "/config/sonarr.db", profile = Standard),
     sqlite(logs, path = "/config/logs.db", profile = Ephemeral),
     config_sync(dir = "/config", exclude = ["*.log", "/logs/**", "/MediaCover/**"]),
+    exception(writable_root = "a linuxserver s6-overlay image: it writes its service tree under /run and /etc at start"),
+    egress = ["internet:80,443", "media/prowlarr:9696", "media/sabnzbd:8080"],
+    allow_from = ["media/prowlarr"],
 )]
 pub struct Sonarr;
 
@@ -46,6 +49,9 @@ pub struct Sonarr;
     sqlite(radarr, path = "/config/radarr.db", profile = Standard),
     sqlite(logs, path = "/config/logs.db", profile = Ephemeral),
     config_sync(dir = "/config", exclude = ["*.log", "/logs/**", "/MediaCover/**"]),
+    exception(writable_root = "a linuxserver s6-overlay image: it writes its service tree under /run and /etc at start"),
+    egress = ["internet:80,443", "media/prowlarr:9696", "media/sabnzbd:8080"],
+    allow_from = ["media/prowlarr"],
 )]
 pub struct Radarr;
 
@@ -70,6 +76,9 @@ pub struct Radarr;
     sqlite(lidarr, path = "/config/lidarr.db", profile = Standard),
     sqlite(logs, path = "/config/logs.db", profile = Ephemeral),
     config_sync(dir = "/config", exclude = ["*.log", "/logs/**", "/MediaCover/**"]),
+    exception(writable_root = "a linuxserver s6-overlay image: it writes its service tree under /run and /etc at start"),
+    egress = ["internet:80,443", "media/prowlarr:9696", "media/sabnzbd:8080"],
+    allow_from = ["media/prowlarr"],
 )]
 pub struct Lidarr;
 
@@ -91,6 +100,9 @@ pub struct Lidarr;
     sqlite(prowlarr, path = "/config/prowlarr.db", profile = Standard),
     sqlite(logs, path = "/config/logs.db", profile = Ephemeral),
     config_sync(dir = "/config", exclude = ["*.log", "/logs/**"]),
+    exception(writable_root = "a linuxserver s6-overlay image: it writes its service tree under /run and /etc at start"),
+    egress = ["internet:80,443", "media/sonarr:8989", "media/radarr:7878", "media/lidarr:8686", "media/whisparr:6969"],
+    allow_from = ["media/sonarr:9696", "media/radarr:9696", "media/lidarr:9696", "media/whisparr:9696"],
 )]
 pub struct Prowlarr;
 
@@ -113,6 +125,9 @@ pub struct Prowlarr;
     sqlite(whisparr, path = "/config/whisparr2.db", profile = Standard),
     sqlite(logs, path = "/config/logs.db", profile = Ephemeral),
     config_sync(dir = "/config", exclude = ["*.log", "/logs/**", "/MediaCover/**"]),
+    exception(writable_root = "a hotio s6-overlay image: it writes its service tree under /run and /etc at start"),
+    egress = ["internet:80,443", "media/prowlarr:9696", "media/sabnzbd:8080"],
+    allow_from = ["media/prowlarr"],
 )]
 pub struct Whisparr;
 
@@ -135,6 +150,9 @@ pub struct Whisparr;
     env(TZ = "Europe/Paris", SABNZBD__API_KEY = secret("API_KEY")),
     sqlite(history, path = "/config/admin/history1.db", profile = Ephemeral),
     config_sync(dir = "/config", exclude = ["*.log", "/logs/**", "/Downloads/**"]),
+    exception(writable_root = "a linuxserver s6-overlay image: it writes its service tree under /run and /etc at start"),
+    egress = ["internet:443,563,119"],
+    allow_from = ["media/sonarr:8080", "media/radarr:8080", "media/lidarr:8080", "media/whisparr:8080", "media/mylar:8080"],
 )]
 pub struct Sabnzbd;
 
@@ -156,6 +174,8 @@ pub struct Sabnzbd;
     env(TZ = "Europe/Paris"),
     sqlite(mylar, path = "/config/mylar/mylar.db", profile = Standard),
     config_sync(dir = "/config", exclude = ["*.log", "/mylar/logs/**", "/mylar/cache/**"]),
+    exception(writable_root = "a linuxserver s6-overlay image: it writes its service tree under /run and /etc at start"),
+    egress = ["internet:80,443", "media/sabnzbd:8080"],
 )]
 pub struct Mylar;
 
@@ -181,6 +201,9 @@ pub struct Mylar;
     sqlite(frigate, path = "/config/frigate.db", profile = Standard),
     config_sync(dir = "/config", exclude = ["/model_cache/**", "*.log"]),
     exception(run_as_root = "the s6-overlay image starts as root to set up devices, then drops privileges"),
+    exception(writable_root = "the s6-overlay image writes its service tree and nginx state under /run, /etc and /usr/local/nginx at start"),
+    egress = ["192.168.0.0/16:554,8554"],
+    allow_from = ["192.168.0.0/16:8554,8555,8555/udp", "home/homeassistant:5000"],
 )]
 pub struct Frigate;
 
@@ -204,5 +227,6 @@ pub struct Frigate;
     sqlite(jellyfin, path = "/config/data/jellyfin.db", profile = Standard),
     sqlite(library, path = "/config/data/library.db", profile = Standard),
     config_sync(dir = "/config", exclude = ["/metadata/**", "/log/**", "/transcodes/**"]),
+    egress = ["internet:443"],
 )]
 pub struct Jellyfin;

@@ -5,16 +5,24 @@ use elite_macros::elite;
 /// external-dns: Go, stateless (it reconciles DNS records from the cluster's Ingresses; its
 /// state is the DNS provider itself). Not in the samples: well-known defaults of the upstream
 /// chart (metrics and health on 7979, `/healthz`).
+///
+/// Its provider is a decision recorded here, since the sources do not name one: Cloudflare, the
+/// public DNS of `truxonline.com`, through its built-in provider (no webhook sidecar), with an API
+/// token from Infisical. It reads Services, Ingresses and their endpoints from the API, through
+/// a read-only ClusterRole generated from `api(...)`, and talks to Cloudflare's API over HTTPS.
 #[elite(
     category = Network,
     size = Small,
     priority = High,
     runtime = Go,
     image = "registry.k8s.io/external-dns/external-dns:v0.15.1",
-    args = ["--source=ingress", "--provider=webhook", "--registry=txt", "--txt-owner-id=vixens"],
+    args = ["--source=ingress", "--provider=cloudflare", "--domain-filter=truxonline.com", "--registry=txt", "--txt-owner-id=vixens"],
     port(http = 7979),
     liveness(http = "/healthz", port = http),
     readiness(http = "/healthz", port = http),
+    env(CF_API_TOKEN = secret("CF_API_TOKEN")),
+    api(read = ["services", "endpoints", "pods", "nodes", "ingresses.networking.k8s.io", "endpointslices.discovery.k8s.io"]),
+    egress = ["internet:443"],
     stateless = "reconciles DNS records from Ingresses; the DNS provider holds the state",
 )]
 pub struct ExternalDns;
@@ -50,5 +58,7 @@ pub struct ExternalDns;
     bbolt(stats, path = "/opt/adguardhome/work/data/stats.db", profile = Ephemeral),
     config_sync(dir = "/opt/adguardhome/conf"),
     ingress(port = http, subdomain = "adguard"),
+    egress = ["internet:53/udp,53,443,853"],
+    allow_from = ["192.168.0.0/16:53/udp,53", "10.0.0.0/8:53/udp,53"],
 )]
 pub struct AdguardHome;

@@ -21,5 +21,6 @@ use elite_macros::elite;
     env(DATA_FOLDER = "/data", DATABASE_URL = "/data/db.sqlite3", ROCKET_PORT = "8080"),
     sqlite(db, path = "/data/db.sqlite3", profile = Critical),
     config_sync(dir = "/data", exclude = ["/icon_cache/**", "/tmp/**"]),
+    egress = ["internet:443,587"],
 )]
 pub struct Vaultwarden;

@@ -1,6 +1,12 @@
-//! Cluster-wide facts every app shares: pinned images, domains, secrets layout.
+//! The cluster the tree is generated for: the constants every Elite pod shares (pinned images,
+//! ports, paths), and the [`Platform`] settings read from the workspace's `elite.toml`.
 
-/// Litestream, pinned as the architecture document pins it.
+use std::collections::BTreeMap;
+
+use crate::model::{Access, AppSpec, Category, Environment};
+
+/// Litestream, pinned: the newest 0.5.x that passes the durability suite (0.5.6 stops
+/// replicating after the first WAL checkpoint; see `docs/durability.md`).
 pub const LITESTREAM_IMAGE: &str = "litestream/litestream:0.5.6";
 /// rclone for the `restore-config` init container.
 pub const RCLONE_IMAGE: &str = "rclone/rclone:1.72.0";
@@ -10,6 +16,10 @@ pub const CONFIG_SYNCER_IMAGE: &str = "ghcr.io/truxonline/elite-config-syncer:1.
 
 /// Port of Litestream's metrics endpoint.
 pub const METRICS_PORT: u16 = 9090;
+/// Name of Litestream's metrics port (the PodMonitor scrapes it by name).
+pub const METRICS_PORT_NAME: &str = "metrics";
+/// The node label HA replicas are spread over.
+pub const HOSTNAME_KEY: &str = "kubernetes.io/hostname";
 /// Litestream syncs for up to 30 s on SIGTERM; the grace period must exceed it.
 pub const TERMINATION_GRACE_SECONDS: u32 = 60;
 /// UID/GID of the sidecars and the pod's fsGroup.
@@ -20,6 +30,14 @@ pub const ELITE_LABEL: &str = "vixens.io/elite";
 /// Annotation prefix for declared facts the manifests cannot otherwise show (role, runtime, ...).
 pub const ANNOTATION_PREFIX: &str = "vixens.io/";
 
+/// The annotation prefix an object claims an exception with: `vixens.io/exception.<key>`, the
+/// key being a rule or a named part of one (`sec-1.run-as-non-root`), the value its reason.
+pub const EXCEPTION_ANNOTATION: &str = "vixens.io/exception.";
+/// The annotation of a PolicyException listing the keys it grants (comma-separated).
+pub const GRANTED_RULES_ANNOTATION: &str = "vixens.io/exception-rules";
+/// The annotation of a PolicyException holding the reason of the exception.
+pub const EXCEPTION_REASON_ANNOTATION: &str = "vixens.io/reason";
+
 /// Where the per-app durability ConfigMap (`litestream.yml`, `rclone-filter.txt`) is mounted.
 pub const DURABILITY_DIR: &str = "/etc/elite";
 /// Volume name of the per-app durability ConfigMap.
@@ -29,8 +47,31 @@ pub const DURABILITY_VOLUME: &str = "elite-durability";
 pub const S3_ENV_KEYS: [&str; 4] =
     ["LITESTREAM_ACCESS_KEY_ID", "LITESTREAM_SECRET_ACCESS_KEY", "LITESTREAM_ENDPOINT", "LITESTREAM_BUCKET"];
 
+/// The ArgoCD Application of the namespaces folder.
+pub const NAMESPACES_APPLICATION: &str = "vixens-namespaces";
+/// The ArgoCD Application of the priority classes folder.
+pub const PRIORITY_CLASSES_APPLICATION: &str = "vixens-priority-classes";
+/// The ArgoCD Application of the monitoring folder.
+pub const MONITORING_APPLICATION: &str = "vixens-monitoring";
+/// The ArgoCD Application of the policies folder.
+pub const POLICIES_APPLICATION: &str = "vixens-policies";
+/// The ArgoCD Application of the exceptions folder.
+pub const EXCEPTIONS_APPLICATION: &str = "vixens-exceptions";
+
+/// Every name an app cannot take: the Applications the generator writes for itself (the shared
+/// folders and the app-of-apps roots, `vixens-<env>`), which share the argocd namespace.
+pub const RESERVED_APP_NAMES: [&str; 7] = [
+    NAMESPACES_APPLICATION,
+    PRIORITY_CLASSES_APPLICATION,
+    MONITORING_APPLICATION,
+    POLICIES_APPLICATION,
+    EXCEPTIONS_APPLICATION,
+    "vixens-dev",
+    "vixens-prod",
+];
+
 /// What the generated Kyverno policies do with a violation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 pub enum PolicyAction {
     /// Report it (PolicyReports) and admit the object.
     #[default]
@@ -49,7 +90,7 @@ impl PolicyAction {
     }
 }
 
-/// Settings of the cluster the tree is generated for.
+/// Settings of the cluster the tree is generated for (`elite.toml` at the workspace root).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Platform {
     /// Public DNS domain: prod hosts are `<sub>.<domain>`, dev hosts `<sub>.dev.<domain>`.
@@ -60,10 +101,12 @@ pub struct Platform {
     pub ingress_class: String,
     /// Namespace of the Prometheus stack (where the PrometheusRule goes).
     pub monitoring_namespace: String,
-    /// The Git repository ArgoCD syncs, the branch, and the folder of this tree in it.
+    /// The Git repository ArgoCD syncs.
     pub git_repo_url: String,
-    pub git_revision: String,
-    pub git_apps_dir: String,
+    /// The revision (branch or tag) each environment's ArgoCD tracks.
+    pub revisions: BTreeMap<Environment, String>,
+    /// The folder of the tree in the repository (ArgoCD Application paths start with it).
+    pub apps_dir: String,
     /// What the Kyverno policies do with a violation (`Audit` unless the generator is told).
     pub policy_action: PolicyAction,
     /// Where the alerts' runbooks are published (`<base>/<AlertName>.md`, from `docs/runbooks/`).
@@ -72,23 +115,66 @@ pub struct Platform {
     pub infisical_host: String,
     /// Infisical project slug.
     pub infisical_project: String,
+    /// The folder of each category under the apps folder (`Media` → `20-media`).
+    pub categories: BTreeMap<Category, String>,
+    /// Namespace of the ingress controller (allowed to reach each app's Ingress port).
+    pub ingress_namespace: String,
+    /// The S3 endpoint durable apps reach (their NetworkPolicy's egress): MinIO in the cluster.
+    pub s3: Access,
+    /// The API server, as the apps that read the API reach it (their NetworkPolicy's egress).
+    pub api_server: Access,
+    /// Namespace of the Kyverno PolicyExceptions (Kyverno's `--exceptionNamespace`).
+    pub exception_namespace: String,
 }
 
+/// Namespace of the cluster DNS every app may query.
+pub const DNS_NAMESPACE: &str = "kube-system";
+/// Label of the cluster DNS pods (CoreDNS keeps kube-dns's label).
+pub const DNS_POD_LABEL: (&str, &str) = ("k8s-app", "kube-dns");
+/// Nominal capacity of the PersistentVolume of an NFS share: NFS does not enforce it; the claim
+/// requests the same, so that exactly this volume binds to it.
+pub const NFS_NOMINAL_CAPACITY: &str = "1Ti";
+
 impl Default for Platform {
-    /// The Vixens cluster.
+    /// The Vixens cluster: the values of the repository's `elite.toml`.
     fn default() -> Self {
         Platform {
             domain: "truxonline.com".into(),
             storage_class: "synelia-iscsi-retain".into(),
             ingress_class: "traefik".into(),
             monitoring_namespace: "monitoring".into(),
-            policy_action: PolicyAction::Audit,
             git_repo_url: "https://github.com/truxonline/vixens.git".into(),
-            git_revision: "main".into(),
-            git_apps_dir: "apps".into(),
+            revisions: BTreeMap::from([(Environment::Dev, "main".into()), (Environment::Prod, "prod".into())]),
+            apps_dir: "apps".into(),
+            policy_action: PolicyAction::Audit,
             runbook_base_url: "https://github.com/truxonline/elite/blob/main/docs/runbooks".into(),
             infisical_host: "http://192.168.111.69:8085".into(),
             infisical_project: "vixens".into(),
+            categories: Category::ALL.iter().map(|c| (*c, c.folder().to_owned())).collect(),
+            ingress_namespace: "traefik".into(),
+            s3: "infra/minio:9000".parse().expect("a valid access rule"),
+            api_server: "0.0.0.0/0:443,6443".parse().expect("a valid access rule"),
+            exception_namespace: "kyverno".into(),
         }
+    }
+}
+
+impl Platform {
+    /// The folder of `app` under the apps folder, e.g. `20-media/sonarr`.
+    pub fn folder(&self, app: &AppSpec) -> String {
+        let category = self.categories.get(&app.category).map_or(app.category.folder(), String::as_str);
+        format!("{category}/{}", app.name)
+    }
+    /// The host of the app's Ingress in `env`.
+    pub fn host(&self, app: &AppSpec, env: Environment) -> Option<String> {
+        let sub = app.ingress_subdomain()?;
+        Some(match env {
+            Environment::Prod => format!("{sub}.{}", self.domain),
+            Environment::Dev => format!("{sub}.dev.{}", self.domain),
+        })
+    }
+    /// The revision `env`'s ArgoCD tracks.
+    pub fn revision(&self, env: Environment) -> &str {
+        self.revisions.get(&env).map_or("main", String::as_str)
     }
 }

@@ -14,16 +14,17 @@ pub trait Elite {
 /// One registered declaration.
 #[doc(hidden)]
 pub struct Declared {
+    /// The declaration's spec.
     pub spec: fn() -> AppSpec,
 }
 
 inventory::collect!(Declared);
 
-/// Every app declared with `#[elite]` in the final binary, sorted by folder and name
+/// Every app declared with `#[elite]` in the final binary, sorted by category and name
 /// (inventory yields them in link order, which is not stable).
 pub fn collect() -> Vec<AppSpec> {
     let mut apps: Vec<AppSpec> = inventory::iter::<Declared>.into_iter().map(|d| (d.spec)()).collect();
-    apps.sort_by(|a, b| (a.folder(), &a.name).cmp(&(b.folder(), &b.name)));
+    apps.sort_by(|a, b| (a.category, &a.name).cmp(&(b.category, &b.name)));
     apps
 }
 

@@ -11,7 +11,7 @@
 //! synth flat N DIR                    every app's complete objects, one folder per app
 //! ```
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -22,9 +22,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::Parser;
 use elite_gen::elite_core::render;
 use elite_gen::elite_core::{
-    AppBuilder, AppSpec, BackupProfile, Category, DbFormat, Environment, Platform, Priority, Probe, Size,
-    VolumeSource,
+    AppBuilder, AppSpec, BackupProfile, Category, DbFormat, Environment, Memory, Platform, Priority, Probe, PvcSource,
+    Runtime, Size, VolumeSource,
 };
+use elite_gen::elite_core::rules::Door;
 use elite_gen::{cli, layout, parallel, validate, write};
 
 /// The synthetic app number `i` (`app-00042`), checked against the whole catalog.
@@ -32,13 +33,14 @@ fn app(i: usize) -> AppSpec {
     AppBuilder::new(format!("app-{i:05}"), Category::Media, format!("ghcr.io/example/app-{i:05}:1.{}.0", i % 10))
         .size(Size::Medium)
         .priority(Priority::High)
+        .runtime(Runtime::Go)
         .port("http", 8080)
         .liveness(Probe::http("/healthz", "http"))
         .readiness(Probe::http("/ready", "http"))
-        .volume("config", "/config", VolumeSource::Pvc { size_gi: 1, storage_class: None })
+        .volume("config", "/config", VolumeSource::Pvc(PvcSource { size: Memory(Memory::GI), storage_class: None }))
         .env("TZ", "Europe/Paris")
         .database("app", "/config/app.db", DbFormat::Sqlite, BackupProfile::Standard)
-        .config_sync("/config", vec!["*.log".into()])
+        .config_sync("/config", ["*.log"])
         .environments([Environment::Prod])
         .build()
         .unwrap_or_else(|v| panic!("synthetic app {i} breaks the standard: {v:?}"))
@@ -61,7 +63,7 @@ fn main() -> ExitCode {
     match (mode.as_str(), args.get(2)) {
         ("tree", _) => {
             let gen_args = cli::Args::parse_from(std::iter::once("synth".to_owned()).chain(args[2..].iter().cloned()));
-            cli::run(&gen_args, apps(n), PathBuf::from("synth-out"))
+            cli::run(&gen_args, apps(n))
         }
         ("inproc", Some(dir)) => inproc(n, Path::new(dir)),
         ("flat", Some(dir)) => flat(n, Path::new(dir)),
@@ -76,7 +78,7 @@ fn inproc(n: usize, dir: &Path) -> ExitCode {
     let t0 = Instant::now();
     let apps = apps(n);
     let t1 = Instant::now();
-    let problems = validate::validate(&apps);
+    let problems = validate::validate(&apps, &platform, Door::Builder);
     assert!(problems.is_empty(), "{problems:?}");
     let t2 = Instant::now();
     let tree = layout::tree(&apps, &platform).expect("synthetic tree");

@@ -5,28 +5,39 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ItemStruct;
 
-use crate::declaration::{self, Declaration};
 use crate::diagnostics::Errors;
+use crate::read;
+use crate::spans::Spans;
 use crate::syntax::Args;
+use elite_core::AppSpec;
+use elite_core::rules::{Door, Violation, check_app};
 
 /// Expands `#[elite(args)] item`.
 pub fn elite(args: Args, item: ItemStruct) -> TokenStream {
     let mut errors = Errors::default();
     if !item.generics.params.is_empty() {
-        errors.at(
-            crate::syntax::Range::of(item.ident.span()),
-            "an `#[elite]` app cannot be generic: it declares one app",
-        );
+        errors.at(crate::syntax::Range::of(item.ident.span()), "an `#[elite]` app cannot be generic: it declares one app");
     }
-    let decl = declaration::read(&item.ident, &args.0, &mut errors);
-    check(&decl, &mut errors);
-    if !errors.is_empty() {
-        let errors = errors.into_compile_errors();
-        return quote! { #item #errors };
+    let decl = read::read(&item.ident, &args.0, &mut errors);
+    if let Some(spec) = &decl.spec {
+        check(spec, &decl.spans, &mut errors);
     }
+    let spec = match decl.spec {
+        Some(spec) if errors.is_empty() => spec,
+        _ => {
+            let errors = errors.into_compile_errors();
+            return quote! { #item #errors };
+        }
+    };
     let ident = &item.ident;
-    let name = &decl.spec.name;
-    let json = serde_json::to_string(&decl.spec).expect("an AppSpec always serializes");
+    let name = &spec.name;
+    let json = match serde_json::to_string(&spec) {
+        Ok(j) => j,
+        Err(e) => {
+            let msg = format!("#[elite] could not serialize the declaration: {e}");
+            return quote! { #item ::core::compile_error!(#msg); };
+        }
+    };
     quote! {
         #item
 
@@ -44,14 +55,18 @@ pub fn elite(args: Args, item: ItemStruct) -> TokenStream {
 }
 
 /// Runs the rule catalog of `elite-core` on the declaration and reports every violation at the
-/// tokens that declared the offending key. Violations on absent keys (already reported as
-/// missing, and judged on a placeholder) are left out.
-fn check(decl: &Declaration, errors: &mut Errors) {
-    for v in elite_core::rules::check_app(&decl.spec) {
-        let root = v.at.0.split(['.', '[']).next().unwrap_or_default();
-        if decl.absent.contains(&root) {
-            continue;
+/// tokens that declared the part at fault; violations at the same tokens make one error.
+pub fn check(spec: &AppSpec, spans: &Spans, errors: &mut Errors) {
+    let violations = check_app(spec, Door::Dsl);
+    let mut groups: Vec<(String, crate::syntax::Range, Vec<&Violation>)> = Vec::new();
+    for v in &violations {
+        let (key, range) = spans.find(&v.at);
+        match groups.iter_mut().find(|(k, ..)| *k == key) {
+            Some((_, _, vs)) => vs.push(v),
+            None => groups.push((key, range, vec![v])),
         }
-        errors.violation(decl.spans.find(&v.at.0), &v);
+    }
+    for (_, range, vs) in groups {
+        errors.violations(range, &vs);
     }
 }

@@ -122,6 +122,11 @@ impl Range {
     }
 }
 
+/// The text of an identifier, without the `r#` of a raw identifier.
+pub fn ident_text(i: &Ident) -> String {
+    i.unraw().to_string()
+}
+
 impl Node {
     /// The key of a flag, assignment or group.
     pub fn key(&self) -> Option<&Ident> {
@@ -156,7 +161,7 @@ impl Value {
     /// What kind of value this is, for error messages.
     pub fn describe(&self) -> String {
         match self {
-            Value::Path(i) => format!("`{i}`"),
+            Value::Path(i) => format!("`{}`", ident_text(i)),
             Value::Str(s) => format!("{:?}", s.value()),
             Value::Int(i) => format!("`{i}`"),
             Value::Bool(b) => format!("`{}`", b.value),

@@ -51,8 +51,9 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Rule id → the test files that name it (`"PRIO-2"` in a test, `[PRIO-2]` in a UI snapshot,
-/// which is listed as its `.rs` case).
+/// Rule id → the test files that name it (`"PRIO-2"`, `"SEC-1/privileged"` or `RuleId::Prio2` in
+/// a test, `[PRIO-2]` or `[SEC-1/privileged]` in a UI snapshot, which is listed as its `.rs`
+/// case).
 fn evidence() -> BTreeMap<String, Vec<String>> {
     let root = common::workspace();
     let mut all = Vec::new();
@@ -68,8 +69,10 @@ fn evidence() -> BTreeMap<String, Vec<String>> {
         }
         let text = std::fs::read_to_string(&path).unwrap();
         for r in CATALOG {
-            if text.contains(&format!("\"{}\"", r.id)) || text.contains(&format!("[{}]", r.id)) {
-                let list = map.entry(r.id.to_owned()).or_default();
+            let id = r.id.as_str();
+            let named = [format!("\"{id}\""), format!("\"{id}/"), format!("[{id}]"), format!("[{id}/"), format!("RuleId::{:?}", r.id)];
+            if named.iter().any(|n| text.contains(n.as_str())) {
+                let list = map.entry(id.to_owned()).or_default();
                 if !list.contains(&rel) {
                     list.push(rel.clone());
                 }
@@ -83,7 +86,7 @@ fn evidence() -> BTreeMap<String, Vec<String>> {
 fn every_enforced_rule_has_a_test_and_every_compile_time_rule_a_ui_case() {
     let ev = evidence();
     for r in CATALOG.iter().filter(|r| !r.stages.is_empty()) {
-        let tests = ev.get(r.id).cloned().unwrap_or_default();
+        let tests = ev.get(r.id.as_str()).cloned().unwrap_or_default();
         assert!(!tests.is_empty(), "{} is enforced ({:?}) but no test names it", r.id, r.stages);
         if r.stages.contains(&Stage::Compile) {
             assert!(
@@ -113,7 +116,8 @@ fn every_enforced_rule_has_a_test_and_every_compile_time_rule_a_ui_case() {
 fn rules_md_is_generated_from_the_catalog() {
     let md = reference::markdown(&evidence());
     for r in CATALOG {
-        assert!(md.contains(&format!("| {} |", r.id)), "{} has no entry", r.id);
+        assert!(md.contains(&format!("| [{}](#{}) |", r.id, r.id.anchor())), "{} has no entry", r.id);
+        assert!(md.contains(&format!("\n### {}\n", r.id)), "{} has no section", r.id);
     }
     matches_committed(&common::workspace().join("RULES.md"), &md);
 }

@@ -17,7 +17,7 @@ fn every_overlay_builds_to_the_in_memory_render() {
     assert!(apps.len() >= 3, "the workspace declares at least three apps");
     generate(&apps, dir.path());
     for app in &apps {
-        for (env, overlay) in elite_gen::layout::overlays(app) {
+        for (env, overlay) in elite_gen::layout::overlays(app, &Platform::default()) {
             let built: BTreeMap<String, Value> =
                 kustomize(&dir.path().join(&overlay)).into_iter().map(|v| (id(&v), v)).collect();
             let expected: BTreeMap<String, Value> =
@@ -77,7 +77,7 @@ fn every_built_object_validates() {
     generate(&apps, dir.path());
     let crds = load_crd_schemas();
     let mut overlays: Vec<String> =
-        apps.iter().flat_map(|a| elite_gen::layout::overlays(a).into_iter().map(|(_, o)| o)).collect();
+        apps.iter().flat_map(|a| elite_gen::layout::overlays(a, &Platform::default()).into_iter().map(|(_, o)| o)).collect();
     overlays.extend(elite_gen::layout::shared_dirs(&apps, &Default::default()).into_iter().map(|s| s.dir.to_owned()));
     overlays.extend(elite_core::Environment::ALL.iter().map(|e| elite_gen::layout::argocd_paths(*e).0));
     let mut custom = 0;
@@ -116,7 +116,8 @@ fn every_built_object_validates() {
             custom += 1;
         }
     }
-    // InfisicalSecrets, ClusterPolicies, PodMonitors, a PrometheusRule and Applications.
+    // InfisicalSecrets, ClusterPolicies, PolicyExceptions, PodMonitors, a PrometheusRule and
+    // Applications.
     assert!(custom > 20, "custom resources were validated against their CRDs: {custom}");
 }
 
@@ -125,10 +126,9 @@ fn argocd_deploys_every_overlay_once_per_environment_in_waves() {
     use elite_core::render::argocd::Wave;
     let dir = tempfile::tempdir().unwrap();
     let apps = apps();
+    let platform = Platform::default();
     generate(&apps, dir.path());
-    let wave = |o: &Value| -> i64 {
-        o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"].as_str().unwrap().parse().unwrap()
-    };
+    let wave = |o: &Value| -> i64 { o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"].as_str().unwrap().parse().unwrap() };
     for env in elite_core::Environment::ALL {
         let (folder, root) = elite_gen::layout::argocd_paths(*env);
         let root = &parse_yaml_stream(&std::fs::read_to_string(dir.path().join(root)).unwrap())[0];
@@ -142,26 +142,56 @@ fn argocd_deploys_every_overlay_once_per_environment_in_waves() {
         for (path, a) in &by_path {
             assert!(dir.path().join(path).join("kustomization.yaml").exists(), "{path} is a generated kustomization");
             assert_eq!(a["spec"]["syncPolicy"]["automated"], serde_json::json!({"prune": true, "selfHeal": true}));
-            assert_eq!(a["spec"]["source"]["targetRevision"], "main");
+            // Each environment tracks its own revision: dev follows main, prod its branch.
+            assert_eq!(a["spec"]["source"]["targetRevision"], platform.revision(*env));
+            // Deleting an Application deletes what it deployed; a failed sync is retried.
+            assert_eq!(a["metadata"]["finalizers"], serde_json::json!(["resources-finalizer.argocd.argoproj.io"]));
+            assert!(a["spec"]["syncPolicy"]["retry"]["limit"].as_i64().unwrap() > 0);
+            // Namespaces come from their own folder, never from an Application's CreateNamespace.
+            assert!(!a["spec"]["syncPolicy"]["syncOptions"].to_string().contains("CreateNamespace"), "{path}");
         }
         for app in &apps {
-            let path = format!("{}/overlays/{}", app.folder(), env.as_str());
+            let path = format!("{}/overlays/{}", platform.folder(app), env.as_str());
             match by_path.get(&path) {
                 Some(a) => {
                     assert!(app.environments.contains(env));
                     assert_eq!(a["spec"]["destination"]["namespace"], app.namespace());
-                    assert_eq!(a["spec"]["syncPolicy"]["syncOptions"], serde_json::json!(["CreateNamespace=true"]));
                     assert_eq!(wave(a), Wave::of(app) as i64);
                 }
                 None => assert!(!app.environments.contains(env), "{} has no Application in {env:?}", app.name),
             }
         }
-        // Priority classes before the policies and alerts, before core infrastructure, before apps.
+        // Namespaces first, then priority classes, then the policies, exceptions and alerts, then
+        // core infrastructure, then the apps.
         let shared = |d: &str| wave(by_path[d]);
-        assert!(shared(elite_gen::layout::PRIORITY_CLASSES_DIR) < shared(elite_gen::layout::POLICIES_DIR));
-        assert_eq!(shared(elite_gen::layout::POLICIES_DIR), shared(elite_gen::layout::MONITORING_DIR));
-        assert!(shared(elite_gen::layout::POLICIES_DIR) < Wave::CoreInfra as i64);
+        use elite_gen::layout::{EXCEPTIONS_DIR, MONITORING_DIR, NAMESPACES_DIR, POLICIES_DIR, PRIORITY_CLASSES_DIR};
+        assert!(shared(NAMESPACES_DIR) < shared(PRIORITY_CLASSES_DIR));
+        assert!(shared(PRIORITY_CLASSES_DIR) < shared(POLICIES_DIR));
+        assert_eq!(shared(POLICIES_DIR), shared(MONITORING_DIR));
+        assert_eq!(shared(POLICIES_DIR), shared(EXCEPTIONS_DIR));
+        assert!(shared(POLICIES_DIR) < Wave::CoreInfra as i64);
         assert!((Wave::CoreInfra as i64) < Wave::Apps as i64);
+        // Every namespace an app runs in is created by the namespaces folder.
+        let namespaces: Vec<String> = kustomize(&dir.path().join(NAMESPACES_DIR)).iter().map(|n| n["metadata"]["name"].as_str().unwrap().to_owned()).collect();
+        for app in &apps {
+            assert!(namespaces.iter().any(|n| n == app.namespace()), "{}: namespace {} is created", app.name, app.namespace());
+        }
+    }
+}
+
+#[test]
+fn namespaces_carry_the_pod_security_level_their_exceptions_need() {
+    let dir = tempfile::tempdir().unwrap();
+    let apps = apps();
+    generate(&apps, dir.path());
+    for ns in kustomize(&dir.path().join(elite_gen::layout::NAMESPACES_DIR)) {
+        let name = ns["metadata"]["name"].as_str().unwrap();
+        let labels = &ns["metadata"]["labels"];
+        // Running as root needs "baseline"; nothing else relaxes the namespace.
+        let root_here = apps.iter().any(|a| a.namespace() == name && a.has_exception(elite_core::ExceptionKind::RunAsRoot));
+        assert_eq!(labels["pod-security.kubernetes.io/enforce"], if root_here { "baseline" } else { "restricted" }, "{name}");
+        assert_eq!(labels["pod-security.kubernetes.io/audit"], "restricted", "{name}");
+        assert_eq!(labels["pod-security.kubernetes.io/warn"], "restricted", "{name}");
     }
 }
 
@@ -173,7 +203,7 @@ fn crd_key(o: &Value) -> String {
 /// the schema does not preserve unknown fields (structural schemas prune them in the API server).
 fn load_crd_schemas() -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
-    for entry in std::fs::read_dir(shared().join("schemas/crds")).unwrap() {
+    for entry in std::fs::read_dir(crds()).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         for crd in parse_yaml_stream(&text) {
             let group = crd["spec"]["group"].as_str().unwrap().to_owned();

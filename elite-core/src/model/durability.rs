@@ -1,42 +1,51 @@
 //! Durability (DUR): what state an app keeps and how it is protected.
 
-/// How an app's state survives the loss of its volume (DUR-1: always stated, never implied).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+use super::classify::named_enum;
+use super::path;
+
+/// How an app's state survives the loss of its volume. DUR-1 requires it stated: the databases
+/// (each with a backup profile) and the synced config directory, or that the app is stateless.
+/// Nothing stated is representable (the default), and so is a contradiction (stateless with
+/// databases): the catalog's DUR-1 rejects both, whichever door the declaration came through.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-pub enum Durability {
-    /// The app keeps no state worth restoring: no durability containers.
-    Stateless {
-        /// Why this app may lose its volumes (shown in the conformity report).
-        reason: String,
-    },
-    /// The app keeps state: databases replicated by Litestream and/or a synced config directory.
-    Stateful {
-        #[serde(default)]
-        databases: Vec<Database>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        config_sync: Option<ConfigSync>,
-    },
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Durability {
+    /// The app keeps no state worth restoring, and why (shown in the conformity report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stateless: Option<String>,
+    /// Database files, each restored at start and (SQLite, not Ephemeral) replicated by Litestream.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub databases: Vec<Database>,
+    /// The config directory restored at start and kept in S3 by the config-syncer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_sync: Option<ConfigSync>,
 }
 
 impl Durability {
-    /// The declared databases (none when stateless).
+    /// Whether anything is stated.
+    pub fn is_stated(&self) -> bool {
+        self.stateless.is_some() || !self.databases.is_empty() || self.config_sync.is_some()
+    }
+    /// Whether the app is declared stateless (and nothing else).
+    pub fn is_stateless(&self) -> bool {
+        self.stateless.is_some() && self.databases.is_empty() && self.config_sync.is_none()
+    }
+    /// The declared databases.
     pub fn databases(&self) -> &[Database] {
-        match self {
-            Durability::Stateless { .. } => &[],
-            Durability::Stateful { databases, .. } => databases,
-        }
+        &self.databases
     }
     /// Databases that Litestream replicates (SQLite, not Ephemeral).
     pub fn replicated(&self) -> impl Iterator<Item = &Database> {
-        self.databases().iter().filter(|d| d.is_replicated())
+        self.databases.iter().filter(|d| d.is_replicated())
+    }
+    /// Databases deleted at every start (profile Ephemeral).
+    pub fn ephemeral(&self) -> impl Iterator<Item = &Database> {
+        self.databases.iter().filter(|d| d.profile == BackupProfile::Ephemeral)
     }
     /// The synced config directory, if any.
     pub fn config_sync(&self) -> Option<&ConfigSync> {
-        match self {
-            Durability::Stateless { .. } => None,
-            Durability::Stateful { config_sync, .. } => config_sync.as_ref(),
-        }
+        self.config_sync.as_ref()
     }
     /// The strictest profile among replicated databases (shortest snapshot interval, longest
     /// retention): Litestream's snapshot settings are per process.
@@ -48,13 +57,15 @@ impl Durability {
 /// A database file the app writes.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Database {
     /// Short name, unique in the app (DNS-1123 label): names the replica path.
     pub name: String,
     /// Absolute path of the file, inside a volume of the main container (DUR-4).
     pub path: String,
-    /// The file's format: only SQLite files are replicated by Litestream.
+    /// The file's format: only SQLite files can be replicated by Litestream.
     pub format: DbFormat,
+    /// How long its history is kept; Ephemeral files are deleted at every start.
     pub profile: BackupProfile,
 }
 
@@ -63,43 +74,35 @@ impl Database {
     pub fn is_replicated(&self) -> bool {
         self.format == DbFormat::Sqlite && self.profile != BackupProfile::Ephemeral
     }
-}
-
-/// The on-disk format of a database file. The DSL cannot look inside a file, so it asks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum DbFormat {
-    /// SQLite: replicated by Litestream.
-    Sqlite,
-    /// bbolt (AdGuard Home's statistics): not replicable, excluded from the config sync.
-    Bbolt,
-}
-
-impl DbFormat {
-    /// Both formats.
-    pub const ALL: [DbFormat; 2] = [DbFormat::Sqlite, DbFormat::Bbolt];
-    /// `sqlite` or `bbolt`, as the durability annotation and the DSL key write it.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            DbFormat::Sqlite => "sqlite",
-            DbFormat::Bbolt => "bbolt",
-        }
+    /// The path as the kernel resolves it.
+    pub fn normalized_path(&self) -> String {
+        path::normalized_or_raw(&self.path)
     }
 }
 
-/// Backup profile of a database (the Vixens ADR on Litestream profiles). Ordered from the
-/// strictest to the most relaxed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum BackupProfile {
-    /// Snapshot every hour, keep 14 days.
-    Critical,
-    /// Snapshot every 6 hours, keep 7 days.
-    Standard,
-    /// Snapshot every 24 hours, keep 3 days.
-    Relaxed,
-    /// Not replicated; deleted at start.
-    Ephemeral,
+named_enum! {
+    /// The on-disk format of a database file. The DSL cannot look inside a file, so it asks.
+    DbFormat {
+        /// SQLite: replicated by Litestream.
+        Sqlite => "sqlite",
+        /// bbolt (AdGuard Home's statistics): not replicable, excluded from the config sync.
+        Bbolt => "bbolt",
+    }
+}
+
+named_enum! {
+    /// Backup profile of a database (the Vixens ADR on Litestream profiles), from the strictest
+    /// to the most relaxed.
+    BackupProfile {
+        /// Snapshot every hour, keep 14 days.
+        Critical => "critical",
+        /// Snapshot every 6 hours, keep 7 days.
+        Standard => "standard",
+        /// Snapshot every 24 hours, keep 3 days.
+        Relaxed => "relaxed",
+        /// Not replicated; deleted at every start.
+        Ephemeral => "ephemeral",
+    }
 }
 
 impl BackupProfile {
@@ -112,24 +115,23 @@ impl BackupProfile {
             BackupProfile::Ephemeral => None,
         }
     }
-    /// `Critical`, `Standard`, `Relaxed` or `Ephemeral`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            BackupProfile::Critical => "Critical",
-            BackupProfile::Standard => "Standard",
-            BackupProfile::Relaxed => "Relaxed",
-            BackupProfile::Ephemeral => "Ephemeral",
-        }
-    }
 }
 
 /// A config directory restored at start and kept in S3 by the config-syncer.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConfigSync {
-    /// Absolute path of the directory (a mount path of the main container).
+    /// Absolute path of the directory, inside a writable mount of the main container (DUR-3).
     pub dir: String,
     /// Extra rclone glob patterns to leave out (logs, caches), besides the databases.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<String>,
+}
+
+impl ConfigSync {
+    /// The directory as the kernel resolves it.
+    pub fn normalized_dir(&self) -> String {
+        path::normalized_or_raw(&self.dir)
+    }
 }

@@ -1,43 +1,48 @@
-//! Ports, probes, the Service and the Ingress.
+//! Ports, probes and the Ingress.
+
+use super::classify::named_enum;
 
 /// A port the main container listens on.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Port {
-    /// Port name (IANA_SVC_NAME: at most 15 characters), referenced by probes and the Service.
+    /// Port name (an IANA service name: 1–15 of `a-z0-9-`, with a letter), referenced by probes,
+    /// the Service and the Ingress.
     pub name: String,
+    /// Port number, 1–65535.
     pub number: u16,
-    #[serde(default)]
+    /// `Tcp` (the default) or `Udp`.
+    #[serde(default, skip_serializing_if = "Protocol::is_tcp")]
     pub protocol: Protocol,
 }
 
-/// Transport protocol of a port.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum Protocol {
-    #[default]
-    #[serde(rename = "TCP")]
-    Tcp,
-    #[serde(rename = "UDP")]
-    Udp,
-}
-
-impl Protocol {
-    /// `TCP` or `UDP`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Protocol::Tcp => "TCP",
-            Protocol::Udp => "UDP",
-        }
+named_enum! {
+    /// Transport protocol of a port.
+    #[derive(Default)]
+    Protocol {
+        /// TCP.
+        #[default]
+        Tcp => "TCP",
+        /// UDP.
+        Udp => "UDP",
     }
 }
 
-/// A port named or numbered, as a probe or Service refers to it.
+impl Protocol {
+    fn is_tcp(&self) -> bool {
+        *self == Protocol::Tcp
+    }
+}
+
+/// A port named or numbered, as a probe refers to it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum PortRef {
+    /// A port name declared in `ports`.
     Name(String),
+    /// A port number.
     Number(u16),
 }
 
@@ -50,42 +55,101 @@ impl std::fmt::Display for PortRef {
     }
 }
 
-/// What a probe does.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-pub enum ProbeAction {
-    /// `GET path` on a port.
-    Http { path: String, port: PortRef },
-    /// A TCP connection to a port.
-    Tcp { port: PortRef },
-    /// A command in the container.
-    Exec { command: Vec<String> },
+impl From<&str> for PortRef {
+    fn from(s: &str) -> Self {
+        PortRef::Name(s.to_owned())
+    }
 }
 
-/// One probe, with Kubernetes' field meanings.
+impl From<u16> for PortRef {
+    fn from(n: u16) -> Self {
+        PortRef::Number(n)
+    }
+}
+
+/// What a probe does: exactly one action.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields)]
+pub enum ProbeAction {
+    /// `GET path` on a port.
+    Http {
+        /// The path, starting with `/`.
+        path: String,
+        /// The port, by name or number.
+        port: PortRef,
+    },
+    /// A TCP connection to a port.
+    Tcp {
+        /// The port, by name or number.
+        port: PortRef,
+    },
+    /// A command run in the container.
+    Exec {
+        /// The command and its arguments (not empty).
+        command: Vec<String>,
+    },
+}
+
+/// One probe, with Kubernetes' field meanings. Kubernetes turns a zero period, timeout or
+/// failure threshold into its default: the model requires at least 1 (DECL).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Probe {
+    /// What the probe does.
     pub action: ProbeAction,
+    /// Seconds before the first check (default 0).
+    #[serde(default)]
     pub initial_delay_seconds: u32,
+    /// Seconds between checks (default 10, at least 1).
+    #[serde(default = "Probe::default_period")]
     pub period_seconds: u32,
+    /// Seconds before a check times out (default 5, at least 1).
+    #[serde(default = "Probe::default_timeout")]
     pub timeout_seconds: u32,
+    /// Failed checks before the probe fails (default 3, at least 1).
+    #[serde(default = "Probe::default_failures")]
     pub failure_threshold: u32,
 }
 
 impl Probe {
-    /// An HTTP GET probe with the standard's defaults (period 10 s, timeout 5 s, 3 failures).
+    /// The default `periodSeconds`.
+    pub const DEFAULT_PERIOD: u32 = 10;
+    /// The default `timeoutSeconds`.
+    pub const DEFAULT_TIMEOUT: u32 = 5;
+    /// The default `failureThreshold`.
+    pub const DEFAULT_FAILURES: u32 = 3;
+    fn default_period() -> u32 {
+        Self::DEFAULT_PERIOD
+    }
+    fn default_timeout() -> u32 {
+        Self::DEFAULT_TIMEOUT
+    }
+    fn default_failures() -> u32 {
+        Self::DEFAULT_FAILURES
+    }
+    /// A probe doing `action`, with the defaults (period 10 s, timeout 5 s, 3 failures).
+    pub fn new(action: ProbeAction) -> Self {
+        Probe {
+            action,
+            initial_delay_seconds: 0,
+            period_seconds: Self::DEFAULT_PERIOD,
+            timeout_seconds: Self::DEFAULT_TIMEOUT,
+            failure_threshold: Self::DEFAULT_FAILURES,
+        }
+    }
+    /// An HTTP GET probe with the defaults.
     pub fn http(path: impl Into<String>, port: impl Into<PortRef>) -> Self {
-        Self::with(ProbeAction::Http { path: path.into(), port: port.into() })
+        Self::new(ProbeAction::Http { path: path.into(), port: port.into() })
     }
-    /// A TCP probe with the standard's defaults.
+    /// A TCP probe with the defaults.
     pub fn tcp(port: impl Into<PortRef>) -> Self {
-        Self::with(ProbeAction::Tcp { port: port.into() })
+        Self::new(ProbeAction::Tcp { port: port.into() })
     }
-    fn with(action: ProbeAction) -> Self {
-        Probe { action, initial_delay_seconds: 0, period_seconds: 10, timeout_seconds: 5, failure_threshold: 3 }
+    /// An exec probe with the defaults.
+    pub fn exec<S: Into<String>>(command: impl IntoIterator<Item = S>) -> Self {
+        Self::new(ProbeAction::Exec { command: command.into_iter().map(Into::into).collect() })
     }
     /// Sets `initialDelaySeconds`.
     pub fn initial_delay(mut self, s: u32) -> Self {
@@ -114,39 +178,44 @@ impl Probe {
             ProbeAction::Exec { .. } => None,
         }
     }
-    /// `initialDelaySeconds + periodSeconds * failureThreshold`: how long a startupProbe waits.
+    /// `initialDelaySeconds + periodSeconds × failureThreshold`: how long a startupProbe waits.
     pub fn window_seconds(&self) -> u64 {
         u64::from(self.initial_delay_seconds) + u64::from(self.period_seconds) * u64::from(self.failure_threshold)
-    }
-}
-
-impl From<&str> for PortRef {
-    fn from(s: &str) -> Self {
-        PortRef::Name(s.to_owned())
-    }
-}
-
-impl From<u16> for PortRef {
-    fn from(n: u16) -> Self {
-        PortRef::Number(n)
     }
 }
 
 /// The main container's probes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Probes {
+    /// Restarts the container when it fails (PROBE-1, PROBE-2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liveness: Option<Probe>,
+    /// Takes the pod out of the Service when it fails (PROBE-1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readiness: Option<Probe>,
+    /// Holds the other probes until the app has started (PROBE-3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup: Option<Probe>,
+}
+
+impl Probes {
+    /// Whether no probe is declared.
+    pub fn is_empty(&self) -> bool {
+        self.liveness.is_none() && self.readiness.is_none() && self.startup.is_none()
+    }
 }
 
 /// An Ingress route to the app, with one host per environment and TLS from cert-manager.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Ingress {
-    /// First DNS label of the host: `<subdomain>.dev.<domain>` in dev, `<subdomain>.<domain>` in prod.
-    pub subdomain: String,
-    /// The port (of the Service) the route sends to.
+    /// The port (of the Service) the route sends to, by name.
     pub port: String,
+    /// First labels of the host: `<subdomain>.dev.<domain>` in dev, `<subdomain>.<domain>` in
+    /// prod; the app's name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subdomain: Option<String>,
 }

@@ -1,15 +1,20 @@
 //! T-shirt sizes (SIZE) and priority classes (PRIO), with the standard's tables.
 
+use super::classify::named_enum;
 use crate::quantity::{Cpu, Memory};
 
 /// CPU and memory requests and limits of one container.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Resources {
+    /// CPU the scheduler reserves.
     pub cpu_request: Cpu,
+    /// CPU the container may burst to.
     pub cpu_limit: Cpu,
+    /// Memory the scheduler reserves; equal to the limit (SIZE-2).
     pub memory_request: Memory,
+    /// Memory the container may use.
     pub memory_limit: Memory,
 }
 
@@ -17,7 +22,7 @@ pub struct Resources {
 /// SIZE-2 and SIZE-3.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields)]
 pub enum Size {
     /// 10m / 100m CPU, 128Mi memory: sidecars and init containers.
     Micro,
@@ -31,14 +36,22 @@ pub enum Size {
     Custom(Resources),
 }
 
+/// The band a custom size's CPU request must lie in, in percent of its limit (SIZE-3).
+pub const CUSTOM_CPU_REQUEST_PERCENT: (u64, u64) = (10, 25);
+
 impl Size {
     /// The presets, in order.
     pub const PRESETS: [Size; 4] = [Size::Micro, Size::Small, Size::Medium, Size::Large];
 
     /// Requests and limits of this size.
     pub const fn resources(self) -> Resources {
-        const fn r(cr: u32, cl: u32, m: u32) -> Resources {
-            Resources { cpu_request: Cpu(cr), cpu_limit: Cpu(cl), memory_request: Memory(m), memory_limit: Memory(m) }
+        const fn r(cr: u32, cl: u32, mi: u64) -> Resources {
+            Resources {
+                cpu_request: Cpu(cr),
+                cpu_limit: Cpu(cl),
+                memory_request: Memory::mi(mi),
+                memory_limit: Memory::mi(mi),
+            }
         }
         match self {
             Size::Micro => r(10, 100, 128),
@@ -71,25 +84,21 @@ impl Size {
     }
 }
 
-/// The four PriorityClasses of the cluster.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-pub enum Priority {
-    /// `vixens-critical` (100000): core infrastructure only.
-    Critical,
-    /// `vixens-high` (50000): mission-critical user apps.
-    High,
-    /// `vixens-medium` (10000): standard apps, not Elite.
-    Medium,
-    /// `vixens-low` (0): background, sacrificable.
-    Low,
+named_enum! {
+    /// The four PriorityClasses of the cluster.
+    Priority {
+        /// `vixens-critical` (100000): core infrastructure only.
+        Critical => "critical",
+        /// `vixens-high` (50000): mission-critical user apps.
+        High => "high",
+        /// `vixens-medium` (10000): standard apps, not Elite.
+        Medium => "medium",
+        /// `vixens-low` (0): background, sacrificable.
+        Low => "low",
+    }
 }
 
 impl Priority {
-    /// All classes, highest first.
-    pub const ALL: [Priority; 4] = [Priority::Critical, Priority::High, Priority::Medium, Priority::Low];
-
     /// The PriorityClass object name.
     pub const fn class_name(self) -> &'static str {
         match self {
@@ -122,16 +131,11 @@ impl Priority {
 
     /// The class named `name`.
     pub fn from_class_name(name: &str) -> Option<Priority> {
-        Priority::ALL.into_iter().find(|p| p.class_name() == name)
+        Priority::ALL.iter().copied().find(|p| p.class_name() == name)
     }
 
-    /// `Critical`, `High`, `Medium` or `Low`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Priority::Critical => "Critical",
-            Priority::High => "High",
-            Priority::Medium => "Medium",
-            Priority::Low => "Low",
-        }
+    /// Whether an Elite app may use this class (PRIO-2).
+    pub const fn is_elite(self) -> bool {
+        matches!(self, Priority::Critical | Priority::High)
     }
 }

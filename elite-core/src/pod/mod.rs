@@ -2,17 +2,18 @@
 //!
 //! This is the one place that decides what an Elite pod contains. The renderer turns it into
 //! Kubernetes objects, and the rule catalog judges it (through [`crate::facts`]) at compile time.
-//! It has no Kubernetes dependency, so the macro can use it.
+//! It has no Kubernetes dependency, so the macro can use it. It is total: whatever the
+//! declaration, it plans a pod, and the catalog judges the result.
 
 mod scripts;
 
-use crate::model::{
-    AppSpec, Durability, EnvValue, EnvVar, ExceptionKind, Port, Probe, Probes, Resources, Size, VolumeSource,
-};
+use crate::model::{AppSpec, Durability, EnvValue, ExceptionKind, Port, Probe, Probes, Size, VolumeSource, path};
 use crate::platform::*;
 
 /// Volume name of the scratch space the rclone containers write to (`/tmp`).
 pub const TMP_VOLUME: &str = "elite-tmp";
+/// Where the scratch space is mounted in the durability containers.
+pub const TMP_DIR: &str = "/tmp";
 
 pub use scripts::{CONFIG_SYNCER_SCRIPT, LITESTREAM_STARTED_PROBE, RESTORE_CONFIG_SCRIPT, RESTORE_DB_SCRIPT};
 
@@ -60,6 +61,10 @@ impl Lifecycle {
 }
 
 impl ContainerRole {
+    /// The durability containers, in the order the components patch them in.
+    pub const DURABILITY: [ContainerRole; 4] =
+        [ContainerRole::RestoreConfig, ContainerRole::ConfigSyncer, ContainerRole::RestoreDb, ContainerRole::Litestream];
+
     /// When a container of this role runs: the restores are init steps, the replicators are
     /// native sidecars (Kubernetes stops them after the app, so the app's last commits reach S3).
     pub const fn lifecycle(self) -> Lifecycle {
@@ -81,9 +86,7 @@ impl ContainerRole {
     }
     /// The role of a container named `name` in a pod, judging by name alone (for the audit).
     pub fn of_name(name: &str) -> Option<ContainerRole> {
-        [Self::RestoreConfig, Self::RestoreDb, Self::Litestream, Self::ConfigSyncer]
-            .into_iter()
-            .find(|r| r.fixed_name() == Some(name))
+        Self::DURABILITY.into_iter().find(|r| r.fixed_name() == Some(name))
     }
     /// Whether a shared Kustomize component supplies the uniform part of this container (every
     /// durability container).
@@ -108,8 +111,7 @@ pub enum Component {
 
 impl Component {
     /// All components.
-    pub const ALL: [Component; 4] =
-        [Component::Standard, Component::Litestream, Component::RestoreDb, Component::Syncer];
+    pub const ALL: [Component; 4] = [Component::Standard, Component::Litestream, Component::RestoreDb, Component::Syncer];
     /// Folder name under `apps/_shared/components/`.
     pub const fn dir(self) -> &'static str {
         match self {
@@ -123,10 +125,14 @@ impl Component {
 
 /// A volume mount.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mount {
+pub struct PodMount {
+    /// The pod volume.
     pub volume: String,
+    /// Normalized mount path.
     pub path: String,
+    /// Mount only this path of the volume.
     pub sub_path: Option<String>,
+    /// Mounted read-only.
     pub read_only: bool,
 }
 
@@ -135,40 +141,67 @@ pub struct Mount {
 pub struct Security {
     /// `runAsNonRoot: true` and `runAsUser`/`runAsGroup` when set; unset under a RunAsRoot exception.
     pub run_as_user: Option<u32>,
+    /// `readOnlyRootFilesystem`.
     pub read_only_root: bool,
     /// Capabilities added back after `drop: [ALL]`.
     pub add_capabilities: Vec<&'static str>,
 }
 
+/// Where a pod environment variable's value comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PodEnvValue {
+    /// A literal.
+    Plain(String),
+    /// A key of a Secret.
+    Secret { secret: String, key: String },
+    /// A field of the pod (the downward API): `metadata.name`.
+    Field(String),
+}
+
+/// An environment variable of a container.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodEnv {
+    /// The variable.
+    pub name: String,
+    /// Its value.
+    pub value: PodEnvValue,
+}
+
 /// One container of the pod.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContainerPlan {
+    /// Container name.
     pub name: String,
+    /// What it is for.
     pub role: ContainerRole,
+    /// Image reference.
     pub image: String,
+    /// Entrypoint override.
     pub command: Vec<String>,
+    /// Arguments.
     pub args: Vec<String>,
-    pub env: Vec<EnvVar>,
+    /// Environment.
+    pub env: Vec<PodEnv>,
     /// Secrets whose every key becomes an environment variable (`envFrom`).
     pub env_from_secrets: Vec<String>,
+    /// Ports.
     pub ports: Vec<Port>,
+    /// Probes.
     pub probes: Probes,
-    pub size: Size,
-    pub mounts: Vec<Mount>,
+    /// Resources; `None` when the declaration states no size (SIZE-1 reports it).
+    pub size: Option<Size>,
+    /// Volume mounts.
+    pub mounts: Vec<PodMount>,
+    /// Security settings.
     pub security: Security,
-}
-
-impl ContainerPlan {
-    /// Requests and limits.
-    pub fn resources(&self) -> Resources {
-        self.size.resources()
-    }
 }
 
 /// A pod volume.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PodVolume {
+    /// Volume name.
     pub name: String,
+    /// Where its data lives.
     pub source: PodVolumeSource,
 }
 
@@ -188,17 +221,27 @@ pub struct PodPlan {
     pub init_containers: Vec<ContainerPlan>,
     /// The app's own container.
     pub containers: Vec<ContainerPlan>,
+    /// Pod volumes: the declared ones, then the generator's.
     pub volumes: Vec<PodVolume>,
     /// Seconds; longer than Litestream's 30 s shutdown sync.
     pub termination_grace_seconds: u32,
     /// Shared components the app's base includes.
     pub components: Vec<Component>,
+    /// The app's own ServiceAccount.
+    pub service_account: String,
+    /// Whether its token is mounted: only for an app that declares what it reads from the API
+    /// (SEC-4).
+    pub automount_token: bool,
 }
 
 impl PodPlan {
     /// Init containers then containers.
     pub fn all_containers(&self) -> impl Iterator<Item = &ContainerPlan> {
         self.init_containers.iter().chain(&self.containers)
+    }
+    /// The container with this role.
+    pub fn container(&self, role: ContainerRole) -> Option<&ContainerPlan> {
+        self.all_containers().find(|c| c.role == role)
     }
 }
 
@@ -227,11 +270,28 @@ pub mod names {
     }
 }
 
-/// Plans the pod of `app`. Total: it never fails; the rule catalog judges the result.
+/// The names the generator gives the pod's own volumes: a declared volume may not take them.
+pub const GENERATED_VOLUMES: [&str; 2] = [TMP_VOLUME, DURABILITY_VOLUME];
+
+/// Paths the durability containers mount for themselves: a data mount at, under or above one of
+/// them would collide in those containers.
+pub const GENERATED_MOUNT_PATHS: [&str; 2] = [TMP_DIR, DURABILITY_DIR];
+
+/// The size limit of the pod's `/tmp`.
+pub const TMP_SIZE_LIMIT: crate::Memory = crate::Memory::mi(256);
+
+/// The mount of the pod's `/tmp`.
+fn tmp_mount() -> PodMount {
+    PodMount { volume: TMP_VOLUME.into(), path: TMP_DIR.into(), sub_path: None, read_only: false }
+}
+
+/// Plans the pod of `app`.
 pub fn plan(app: &AppSpec) -> PodPlan {
-    let replicated: Vec<_> = app.durability.replicated().collect();
-    let ephemeral: Vec<_> = app.durability.databases().iter().filter(|d| !d.is_replicated()).collect();
-    let sync = app.durability.config_sync();
+    let durability = &app.durability;
+    let stateless = durability.is_stateless();
+    let replicated: Vec<_> = if stateless { Vec::new() } else { durability.replicated().collect() };
+    let ephemeral: Vec<_> = if stateless { Vec::new() } else { durability.ephemeral().collect() };
+    let sync = if stateless { None } else { durability.config_sync() };
     let s3_secret = names::s3_secret(app);
 
     let mut components = vec![Component::Standard];
@@ -242,60 +302,64 @@ pub fn plan(app: &AppSpec) -> PodPlan {
         .iter()
         .map(|v| PodVolume { name: v.name.clone(), source: PodVolumeSource::Declared(v.source.clone()) })
         .collect();
+    // A writable /tmp for every container: the root filesystems are read-only (SEC-2, SEC-3).
+    volumes.push(PodVolume {
+        name: TMP_VOLUME.into(),
+        source: PodVolumeSource::Declared(VolumeSource::EmptyDir(crate::model::EmptyDirSource { size_limit: Some(TMP_SIZE_LIMIT) })),
+    });
 
-    // Mounts of the main container's volumes that hold `paths`, at the same paths (DUR-4).
-    let data_mounts = |paths: &[&str]| -> Vec<Mount> {
-        let mut mounts: Vec<Mount> = Vec::new();
+    // The main container's mounts that hold `paths`, at the same paths (DUR-4).
+    let data_mounts = |paths: &[String]| -> Vec<PodMount> {
+        let mut mounts: Vec<PodMount> = Vec::new();
         for p in paths {
-            if let Some(v) = app.volume_containing(p)
-                && !mounts.iter().any(|m| m.volume == v.name)
-            {
-                mounts.push(Mount {
+            if let Some((v, m)) = app.mount_containing(p) {
+                let mount = PodMount {
                     volume: v.name.clone(),
-                    path: v.mount_path.clone(),
-                    sub_path: v.sub_path.clone(),
-                    read_only: false,
-                });
+                    path: m.normalized_path(),
+                    sub_path: m.sub_path.clone(),
+                    read_only: m.read_only,
+                };
+                if !mounts.contains(&mount) {
+                    mounts.push(mount);
+                }
             }
         }
         mounts
     };
     let durability_mount =
-        || Mount { volume: DURABILITY_VOLUME.into(), path: DURABILITY_DIR.into(), sub_path: None, read_only: true };
-    let plain = |name: &str, value: String| EnvVar { name: name.into(), value: EnvValue::Plain(value) };
+        || PodMount { volume: DURABILITY_VOLUME.into(), path: DURABILITY_DIR.into(), sub_path: None, read_only: true };
+    let plain = |name: &str, value: String| PodEnv { name: name.into(), value: PodEnvValue::Plain(value) };
 
     if let Some(sync) = sync {
         components.push(Component::Syncer);
         let prefix = format!("{}/config", names::s3_prefix(app));
+        let dir = sync.normalized_dir();
         let env = if app.replicas > 1 {
             // Each pod of a StatefulSet keeps its own config under its stable name (DUR-5): two
             // replicas syncing one prefix would delete each other's files.
             vec![
-                EnvVar { name: "POD_NAME".into(), value: EnvValue::Field("metadata.name".into()) },
-                plain("ELITE_SYNC_DIR", sync.dir.clone()),
+                PodEnv { name: "POD_NAME".into(), value: PodEnvValue::Field("metadata.name".into()) },
+                plain("ELITE_SYNC_DIR", dir.clone()),
                 plain("ELITE_S3_PREFIX", format!("{prefix}/$(POD_NAME)")),
             ]
         } else {
-            vec![plain("ELITE_SYNC_DIR", sync.dir.clone()), plain("ELITE_S3_PREFIX", prefix)]
+            vec![plain("ELITE_SYNC_DIR", dir.clone()), plain("ELITE_S3_PREFIX", prefix)]
         };
         let mounts = {
-            let mut m = data_mounts(&[sync.dir.as_str()]);
+            let mut m = data_mounts(std::slice::from_ref(&dir));
             m.push(durability_mount());
-            m.push(Mount { volume: TMP_VOLUME.into(), path: "/tmp".into(), sub_path: None, read_only: false });
+            m.push(tmp_mount());
             m
         };
-        volumes.push(PodVolume {
-            name: TMP_VOLUME.into(),
-            source: PodVolumeSource::Declared(VolumeSource::EmptyDir { size_limit_mi: Some(64) }),
-        });
         init_containers.push(with_app_parts(ContainerRole::RestoreConfig, env.clone(), &s3_secret, mounts.clone()));
         init_containers.push(with_app_parts(ContainerRole::ConfigSyncer, env, &s3_secret, mounts));
     }
-    if !app.durability.databases().is_empty() {
-        let all_paths: Vec<&str> = app.durability.databases().iter().map(|d| d.path.as_str()).collect();
+    if !replicated.is_empty() || !ephemeral.is_empty() {
+        let all_paths: Vec<String> =
+            replicated.iter().chain(&ephemeral).map(|d| d.normalized_path()).collect();
         let mut mounts = data_mounts(&all_paths);
         mounts.push(durability_mount());
-        let join = |dbs: &[&crate::model::Database]| dbs.iter().map(|d| d.path.as_str()).collect::<Vec<_>>().join(" ");
+        let join = |dbs: &[&crate::model::Database]| dbs.iter().map(|d| d.normalized_path()).collect::<Vec<_>>().join(" ");
         let env = vec![plain("ELITE_DATABASES", join(&replicated)), plain("ELITE_EPHEMERAL", join(&ephemeral))];
         // An app whose databases are all Ephemeral gets restore-db (it cleans them) but no sidecar.
         components.push(if replicated.is_empty() { Component::RestoreDb } else { Component::Litestream });
@@ -318,50 +382,64 @@ pub fn plan(app: &AppSpec) -> PodPlan {
     // pod agree: restore-config, config-syncer, restore-db, litestream. Each restore still runs
     // before the sidecar that depends on it, and the config-syncer ignores database files, so
     // starting it before restore-db is harmless.
-    PodPlan { init_containers, containers, volumes, termination_grace_seconds: TERMINATION_GRACE_SECONDS, components }
+    PodPlan {
+        init_containers,
+        containers,
+        volumes,
+        termination_grace_seconds: TERMINATION_GRACE_SECONDS,
+        components,
+        service_account: app.name.clone(),
+        automount_token: app.api.is_some(),
+    }
 }
 
 /// A durability container: the shared part plus the app's environment, Secret and mounts.
-fn with_app_parts(role: ContainerRole, env: Vec<EnvVar>, s3_secret: &str, mounts: Vec<Mount>) -> ContainerPlan {
+fn with_app_parts(role: ContainerRole, env: Vec<PodEnv>, s3_secret: &str, mounts: Vec<PodMount>) -> ContainerPlan {
     ContainerPlan { env, env_from_secrets: vec![s3_secret.into()], mounts, ..shared_container(role) }
 }
 
 fn exec_probe(command: &[&str], period: u32) -> Probe {
-    Probe {
-        action: crate::model::ProbeAction::Exec { command: command.iter().map(|s| s.to_string()).collect() },
-        initial_delay_seconds: 0,
-        period_seconds: period,
-        timeout_seconds: 5,
-        failure_threshold: 3,
-    }
+    Probe::exec(command.iter().copied()).period(period)
 }
 
 fn main_container(app: &AppSpec) -> ContainerPlan {
     let run_as_root = app.has_exception(ExceptionKind::RunAsRoot);
+    let secret = names::app_secret(app);
     ContainerPlan {
         name: app.name.clone(),
         role: ContainerRole::Main,
         image: app.image.clone(),
         command: app.command.clone(),
         args: app.args.clone(),
-        env: app.env.clone(),
+        env: app
+            .env
+            .iter()
+            .map(|e| PodEnv {
+                name: e.name.clone(),
+                value: match &e.value {
+                    EnvValue::Plain(v) => PodEnvValue::Plain(v.clone()),
+                    EnvValue::Secret(k) => PodEnvValue::Secret { secret: secret.clone(), key: k.secret.clone() },
+                },
+            })
+            .collect(),
         env_from_secrets: Vec::new(),
         ports: app.ports.clone(),
         probes: app.probes.clone(),
         size: app.size,
         mounts: app
-            .volumes
-            .iter()
-            .map(|v| Mount {
+            .mounts()
+            .map(|(v, m)| PodMount {
                 volume: v.name.clone(),
-                path: v.mount_path.clone(),
-                sub_path: v.sub_path.clone(),
-                read_only: v.read_only,
+                path: m.normalized_path(),
+                sub_path: m.sub_path.clone(),
+                read_only: m.read_only,
             })
+            // A declared mount at /tmp (rejected, DECL) takes the place of the generated one.
+            .chain(app.mounts().all(|(_, m)| m.normalized_path() != TMP_DIR).then(tmp_mount))
             .collect(),
         security: Security {
             run_as_user: (!run_as_root).then_some(app.run_as_user),
-            read_only_root: false,
+            read_only_root: !app.has_exception(ExceptionKind::WritableRoot),
             add_capabilities: if run_as_root { ExceptionKind::RunAsRoot.added_capabilities().to_vec() } else { vec![] },
         },
     }
@@ -373,30 +451,24 @@ pub fn shared_container(role: ContainerRole) -> ContainerPlan {
     let mut c = sidecar(role);
     match role {
         ContainerRole::Litestream => {
-            c.ports = vec![Port { name: "metrics".into(), number: METRICS_PORT, protocol: Default::default() }];
+            c.ports = vec![Port { name: METRICS_PORT_NAME.into(), number: METRICS_PORT, protocol: Default::default() }];
             c.probes = Probes {
-                liveness: Some(Probe::tcp("metrics").period(20)),
-                readiness: Some(Probe::http("/metrics", "metrics")),
+                liveness: Some(Probe::tcp(METRICS_PORT_NAME).period(20)),
+                readiness: Some(Probe::http("/metrics", METRICS_PORT_NAME)),
                 // Every second, for up to 5 minutes (a large restored database's first sync).
-                startup: Some(Probe {
-                    failure_threshold: 300,
-                    ..exec_probe(&["/bin/sh", "-c", LITESTREAM_STARTED_PROBE], 1)
-                }),
+                startup: Some(exec_probe(&["/bin/sh", "-c", LITESTREAM_STARTED_PROBE], 1).failure_threshold(300)),
             };
         }
         ContainerRole::ConfigSyncer => {
             c.probes = Probes {
                 // Alive while the loop runs and its pushes succeed: the file is touched every second
                 // when idle and after each successful push; five stale minutes mean S3 keeps failing.
-                liveness: Some(exec_probe(
-                    &["/bin/sh", "-c", "test -n \"$(find /tmp/config-syncer.alive -mmin -5)\""],
-                    30,
-                )),
+                liveness: Some(exec_probe(&["/bin/sh", "-c", "test -n \"$(find /tmp/config-syncer.alive -mmin -5)\""], 30)),
                 readiness: Some(exec_probe(&["/bin/sh", "-c", "test -f /tmp/config-syncer.ready"], 10)),
                 startup: None,
             };
         }
-        _ => {}
+        ContainerRole::Main | ContainerRole::RestoreConfig | ContainerRole::RestoreDb => {}
     }
     c
 }
@@ -405,11 +477,10 @@ fn sidecar(role: ContainerRole) -> ContainerPlan {
     let (image, command, args): (&str, Vec<&str>, Vec<&str>) = match role {
         ContainerRole::RestoreConfig => (RCLONE_IMAGE, vec!["/bin/sh", "-c"], vec![RESTORE_CONFIG_SCRIPT]),
         ContainerRole::RestoreDb => (LITESTREAM_IMAGE, vec!["/bin/sh", "-c"], vec![RESTORE_DB_SCRIPT]),
-        ContainerRole::Litestream => {
-            (LITESTREAM_IMAGE, vec![], vec!["replicate", "-config", "/etc/elite/litestream.yml"])
-        }
+        ContainerRole::Litestream => (LITESTREAM_IMAGE, vec![], vec!["replicate", "-config", "/etc/elite/litestream.yml"]),
         ContainerRole::ConfigSyncer => (CONFIG_SYNCER_IMAGE, vec!["/bin/sh", "-c"], vec![CONFIG_SYNCER_SCRIPT]),
-        ContainerRole::Main => unreachable!("the main container is not a sidecar"),
+        // The main container is planned by `main_container`; as a shared container it is empty.
+        ContainerRole::Main => ("", vec![], vec![]),
     };
     let strings = |v: Vec<&str>| v.into_iter().map(String::from).collect();
     ContainerPlan {
@@ -422,7 +493,7 @@ fn sidecar(role: ContainerRole) -> ContainerPlan {
         env_from_secrets: Vec::new(),
         ports: Vec::new(),
         probes: Probes::default(),
-        size: Size::Micro,
+        size: Some(Size::Micro),
         mounts: Vec::new(),
         security: Security { run_as_user: Some(SIDECAR_UID), read_only_root: true, add_capabilities: vec![] },
     }
@@ -430,5 +501,10 @@ fn sidecar(role: ContainerRole) -> ContainerPlan {
 
 /// Whether `durability` replicates anything or syncs config (i.e. the pod talks to S3).
 pub fn uses_s3(durability: &Durability) -> bool {
-    durability.replicated().next().is_some() || durability.config_sync().is_some()
+    !durability.is_stateless() && (durability.replicated().next().is_some() || durability.config_sync().is_some())
+}
+
+/// Whether `path` (normalized) collides with a path the durability containers mount themselves.
+pub fn collides_with_generated_mount(p: &str) -> Option<&'static str> {
+    GENERATED_MOUNT_PATHS.into_iter().find(|g| path::is_under(p, g) || path::is_under(g, p))
 }

@@ -55,6 +55,24 @@ struct SyncPolicy {
     automated: Automated,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     sync_options: Vec<&'static str>,
+    retry: Retry,
+}
+
+/// Retries of a failed sync, with backoff: a wave whose prerequisites are still coming up
+/// (a CRD, a webhook) is tried again instead of stalling the root.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Retry {
+    limit: i64,
+    backoff: Backoff,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Backoff {
+    duration: &'static str,
+    factor: i64,
+    max_duration: &'static str,
 }
 
 #[derive(Serialize)]
@@ -72,6 +90,8 @@ const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 /// The sync wave of what an Application deploys: lower first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Wave {
+    /// The namespaces of every app and quota: everything namespaced comes after them.
+    Namespaces = -40,
     /// PriorityClasses and their quotas: every pod names one.
     PriorityClasses = -30,
     /// Kyverno policies and Prometheus rules: in place before the workloads they judge.
@@ -89,8 +109,12 @@ impl Wave {
     }
 }
 
+/// The finalizer that makes ArgoCD delete an Application's resources with it.
+pub const RESOURCES_FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";
+
 fn application(
     platform: &Platform,
+    env: Environment,
     name: String,
     path: String,
     namespace: Option<String>,
@@ -98,6 +122,9 @@ fn application(
 ) -> Object {
     let annotations =
         wave.map(|w| BTreeMap::from([("argocd.argoproj.io/sync-wave".to_owned(), (w as i32).to_string())]));
+    // Child Applications delete what they deployed when they are removed; the root does not
+    // (removing it must not take the cluster down).
+    let finalizers = wave.map(|_| vec![RESOURCES_FINALIZER.to_owned()]);
     Object::new(&Application {
         api_version: "argoproj.io/v1alpha1",
         kind: "Application",
@@ -105,6 +132,7 @@ fn application(
             name: Some(name),
             namespace: Some(ARGOCD_NAMESPACE.into()),
             annotations,
+            finalizers,
             labels: Some(BTreeMap::from([("app.kubernetes.io/part-of".to_owned(), "vixens".to_owned())])),
             ..Default::default()
         },
@@ -112,12 +140,14 @@ fn application(
             project: "default",
             source: Source {
                 repo_url: platform.git_repo_url.clone(),
-                target_revision: platform.git_revision.clone(),
-                path: format!("{}/{path}", platform.git_apps_dir),
+                target_revision: platform.revision(env).to_owned(),
+                path: if platform.apps_dir.is_empty() { path } else { format!("{}/{path}", platform.apps_dir) },
             },
             sync_policy: SyncPolicy {
                 automated: Automated { prune: true, self_heal: true },
-                sync_options: if namespace.is_some() { vec!["CreateNamespace=true"] } else { Vec::new() },
+                // Namespaces are objects of the first wave (`_shared/namespaces`), not created here.
+                sync_options: Vec::new(),
+                retry: Retry { limit: 10, backoff: Backoff { duration: "10s", factor: 2, max_duration: "5m" } },
             },
             destination: Destination { server: IN_CLUSTER, namespace },
         },
@@ -128,20 +158,21 @@ fn application(
 pub fn app_application(platform: &Platform, app: &AppSpec, env: Environment) -> Object {
     application(
         platform,
+        env,
         app.name.clone(),
-        format!("{}/overlays/{}", app.folder(), env.as_str()),
+        format!("{}/overlays/{}", platform.folder(app), env.as_str()),
         Some(app.namespace().to_owned()),
         Some(Wave::of(app)),
     )
 }
 
 /// The Application of a cluster-wide folder (`_shared/...`), whose objects name their namespaces.
-pub fn shared_application(platform: &Platform, name: &str, dir: &str, wave: Wave) -> Object {
-    application(platform, name.to_owned(), dir.to_owned(), None, Some(wave))
+pub fn shared_application(platform: &Platform, env: Environment, name: &str, dir: &str, wave: Wave) -> Object {
+    application(platform, env, name.to_owned(), dir.to_owned(), None, Some(wave))
 }
 
 /// The app-of-apps root of `env`: it syncs the folder of that environment's Applications.
 /// Applied once by hand to bootstrap a cluster; ArgoCD keeps everything else.
 pub fn root_application(platform: &Platform, env: Environment, dir: &str) -> Object {
-    application(platform, format!("vixens-{}", env.as_str()), dir.to_owned(), None, None)
+    application(platform, env, format!("vixens-{}", env.as_str()), dir.to_owned(), None, None)
 }

@@ -6,7 +6,7 @@ use k8s_openapi::api::core::v1::ConfigMap;
 use serde::Serialize;
 
 use super::{Object, yaml};
-use crate::model::{AppSpec, path_is_under};
+use crate::model::{AppSpec, path};
 use crate::pod::names;
 
 /// `litestream.yml` (v0.5): top-level `snapshot` from the strictest profile, one `replica` per
@@ -44,11 +44,14 @@ struct Replica {
 
 /// The Litestream configuration of `app`, or `None` when nothing is replicated.
 pub fn litestream_yml(app: &AppSpec) -> Option<String> {
+    if app.durability.is_stateless() {
+        return None;
+    }
     let dbs: Vec<LitestreamDb> = app
         .durability
         .replicated()
         .map(|d| LitestreamDb {
-            path: d.path.clone(),
+            path: d.normalized_path(),
             replica: Replica {
                 r#type: "s3",
                 bucket: "${LITESTREAM_BUCKET}",
@@ -98,14 +101,16 @@ pub fn rclone_filter(app: &AppSpec) -> Option<String> {
 /// restore marker, every database with its `-wal`, `-shm`, `-journal` and Litestream companions,
 /// and the app's own exclusions.
 fn excluded_globs(app: &AppSpec) -> Option<Vec<String>> {
+    if app.durability.is_stateless() {
+        return None;
+    }
     let sync = app.durability.config_sync()?;
     let mut globs = vec!["/.elite-restore-complete".to_owned()];
     for db in app.durability.databases() {
-        if !path_is_under(&db.path, &sync.dir) {
+        let Some(rel) = path::relative_to(&db.path, &sync.dir).filter(|r| !r.is_empty()) else {
             continue;
-        }
-        let rel = db.path[sync.dir.trim_end_matches('/').len()..].trim_start_matches('/');
-        let (dir, file) = rel.rsplit_once('/').map_or(("", rel), |(d, f)| (d, f));
+        };
+        let (dir, file) = rel.rsplit_once('/').map_or(("", rel.as_str()), |(d, f)| (d, f));
         let dir = if dir.is_empty() { String::new() } else { format!("{}/", glob_literal(dir)) };
         let file = glob_literal(file);
         for suffix in ["", "-wal", "-shm", "-journal"] {
@@ -122,7 +127,7 @@ fn excluded_globs(app: &AppSpec) -> Option<Vec<String>> {
 /// `inotifywait --exclude`: changes to files the sync leaves out (a database written every second,
 /// its Litestream state, logs) must not keep the debounce from ever seeing a quiet period.
 pub fn inotify_exclude(app: &AppSpec) -> Option<String> {
-    let dir = app.durability.config_sync()?.dir.trim_end_matches('/').to_owned();
+    let dir = app.durability.config_sync()?.normalized_dir().trim_end_matches('/').to_owned();
     let alternatives: Vec<String> = excluded_globs(app)?
         .iter()
         .map(|g| match g.strip_prefix('/') {
@@ -176,7 +181,7 @@ pub fn config_map(app: &AppSpec) -> Option<Object> {
     if let Some(x) = inotify_exclude(app) {
         data.insert("inotify-exclude.txt".to_owned(), x);
     }
-    if data.is_empty() && app.durability.databases().is_empty() {
+    if data.is_empty() && (app.durability.is_stateless() || app.durability.ephemeral().next().is_none()) {
         return None;
     }
     Some(Object::new(&ConfigMap {
@@ -208,7 +213,7 @@ mod tests {
     fn the_inotify_exclusions_are_the_rclone_exclusions() {
         let app = crate::AppBuilder::new("demo", Category::Media, "example/demo:1")
             .database("main", "/config/db/app.db", DbFormat::Sqlite, BackupProfile::Standard)
-            .config_sync("/config", vec!["*.log".into(), "/cache/**".into(), "/a?c.txt".into()])
+            .config_sync("/config", ["*.log", "/cache/**", "/a?c.txt"])
             .spec()
             .clone();
         let re = super::inotify_exclude(&app).unwrap();

@@ -4,6 +4,7 @@
 pub mod argocd;
 mod durability_config;
 mod infisical;
+pub mod isolation;
 pub mod monitoring;
 mod network;
 pub mod policy;
@@ -12,13 +13,17 @@ pub mod yaml;
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::PersistentVolumeClaim;
+use k8s_openapi::api::core::v1::{
+    NFSVolumeSource, ObjectReference, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeSpec,
+    VolumeResourceRequirements,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use crate::facts::standard_labels;
 use crate::model::{AppSpec, EnvValue, Environment, VolumeSource};
-use crate::platform::Platform;
+use crate::platform::{NFS_NOMINAL_CAPACITY, Platform};
 use crate::pod::{self, names};
 
 pub use durability_config::{litestream_yml, rclone_filter};
@@ -80,28 +85,70 @@ pub fn render_base(app: &AppSpec, platform: &Platform) -> Vec<Object> {
     out.extend(network::service(app));
     out.extend(network::pdb(app));
     for v in &app.volumes {
-        if let VolumeSource::Pvc { size_gi, storage_class } = &v.source {
-            out.push(Object::new(&PersistentVolumeClaim {
-                metadata: meta(app, names::pvc(app, &v.name)),
-                spec: Some(k8s_openapi::api::core::v1::PersistentVolumeClaimSpec {
-                    access_modes: Some(vec!["ReadWriteOnce".into()]),
-                    storage_class_name: Some(storage_class.clone().unwrap_or_else(|| platform.storage_class.clone())),
-                    resources: Some(k8s_openapi::api::core::v1::VolumeResourceRequirements {
-                        requests: Some(BTreeMap::from([(
-                            "storage".to_owned(),
-                            k8s_openapi::apimachinery::pkg::api::resource::Quantity(format!("{size_gi}Gi")),
-                        )])),
+        match &v.source {
+            VolumeSource::Pvc(pvc) => out.push(claim(
+                app,
+                &v.name,
+                "ReadWriteOnce",
+                pvc.storage_class.clone().unwrap_or_else(|| platform.storage_class.clone()),
+                pvc.size.to_string(),
+                None,
+            )),
+            VolumeSource::Nfs(nfs) => {
+                // Pod Security "restricted" allows no inline NFS volume: the share is a
+                // PersistentVolume bound to exactly this claim.
+                let pv = nfs_volume_name(app, &v.name);
+                out.push(Object::new(&PersistentVolume {
+                    metadata: ObjectMeta { name: Some(pv.clone()), labels: Some(standard_labels(app)), ..Default::default() },
+                    spec: Some(PersistentVolumeSpec {
+                        capacity: Some(BTreeMap::from([("storage".to_owned(), Quantity(NFS_NOMINAL_CAPACITY.into()))])),
+                        access_modes: Some(vec!["ReadWriteMany".into()]),
+                        persistent_volume_reclaim_policy: Some("Retain".into()),
+                        storage_class_name: Some(String::new()),
+                        nfs: Some(NFSVolumeSource { server: nfs.server.clone(), path: nfs.path.clone(), read_only: None }),
+                        claim_ref: Some(ObjectReference {
+                            namespace: Some(app.namespace().to_owned()),
+                            name: Some(names::pvc(app, &v.name)),
+                            ..Default::default()
+                        }),
                         ..Default::default()
                     }),
-                    ..Default::default()
-                }),
-                status: None,
-            }));
+                    status: None,
+                }));
+                out.push(claim(app, &v.name, "ReadWriteMany", String::new(), NFS_NOMINAL_CAPACITY.into(), Some(pv)));
+            }
+            VolumeSource::EmptyDir(_) => {}
         }
     }
+    out.push(isolation::service_account(app));
+    out.extend(isolation::api_access(app));
+    out.push(isolation::network_policy(app, platform));
     out.extend(durability_config::config_map(app));
     out.extend(monitoring::pod_monitor(app, &plan));
     out
+}
+
+/// The cluster-wide name of the PersistentVolume of an NFS volume: `<namespace>-<app>-<volume>`.
+pub fn nfs_volume_name(app: &AppSpec, volume: &str) -> String {
+    format!("{}-{}-{volume}", app.namespace(), app.name)
+}
+
+/// The claim of a declared volume.
+fn claim(app: &AppSpec, volume: &str, access: &str, storage_class: String, size: String, volume_name: Option<String>) -> Object {
+    Object::new(&PersistentVolumeClaim {
+        metadata: meta(app, names::pvc(app, volume)),
+        spec: Some(PersistentVolumeClaimSpec {
+            access_modes: Some(vec![access.into()]),
+            storage_class_name: Some(storage_class),
+            volume_name,
+            resources: Some(VolumeResourceRequirements {
+                requests: Some(BTreeMap::from([("storage".to_owned(), Quantity(size))])),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        status: None,
+    })
 }
 
 /// Objects that differ per environment: the Ingress (host, issuer) and the InfisicalSecrets
@@ -126,7 +173,7 @@ pub fn render_env(app: &AppSpec, platform: &Platform, env: Environment) -> Vec<O
             env,
             format!("{}-secrets", app.name),
             names::app_secret(app),
-            format!("/apps/{}", app.folder()),
+            format!("/apps/{}", platform.folder(app)),
         ));
     }
     out
@@ -139,11 +186,49 @@ pub fn render(app: &AppSpec, platform: &Platform, env: Environment) -> Vec<Objec
     out
 }
 
+/// The Pod Security level of each namespace: "restricted", or "baseline" where a declared
+/// exception of an app in it needs it.
+pub fn namespace_levels(apps: &[AppSpec]) -> BTreeMap<String, crate::model::PssLevel> {
+    let mut levels: BTreeMap<String, crate::model::PssLevel> = BTreeMap::new();
+    levels.insert(crate::model::Category::Infra.as_str().to_owned(), crate::model::PssLevel::Restricted);
+    for a in apps {
+        let need = a.exceptions.iter().map(|e| e.kind.pss_level()).max().unwrap_or(crate::model::PssLevel::Restricted);
+        let level = levels.entry(a.namespace().to_owned()).or_insert(need);
+        *level = (*level).max(need);
+    }
+    levels
+}
+
+/// The namespaces the apps run in, and those the priority quotas go to: one Namespace object
+/// each, applied before anything namespaced, labelled with its Pod Security level (enforced;
+/// audited and warned at "restricted" everywhere, so a relaxed namespace still reports).
+pub fn namespaces(apps: &[AppSpec]) -> Vec<Object> {
+    use k8s_openapi::api::core::v1::Namespace;
+    namespace_levels(apps)
+        .into_iter()
+        .map(|(ns, level)| {
+            let labels = BTreeMap::from([
+                ("app.kubernetes.io/part-of".to_owned(), "vixens".to_owned()),
+                ("pod-security.kubernetes.io/enforce".to_owned(), level.as_str().to_owned()),
+                ("pod-security.kubernetes.io/enforce-version".to_owned(), "latest".to_owned()),
+                ("pod-security.kubernetes.io/audit".to_owned(), "restricted".to_owned()),
+                ("pod-security.kubernetes.io/warn".to_owned(), "restricted".to_owned()),
+            ]);
+            Object::new(&Namespace {
+                metadata: ObjectMeta { name: Some(ns), labels: Some(labels), ..Default::default() },
+                spec: None,
+                status: None,
+            })
+        })
+        .collect()
+}
+
 /// The four PriorityClasses (PRIO-1).
 pub fn priority_classes() -> Vec<Object> {
     use k8s_openapi::api::scheduling::v1::PriorityClass;
     crate::model::Priority::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .map(|p| {
             Object::new(&PriorityClass {
                 metadata: ObjectMeta {

@@ -77,7 +77,7 @@ pub const RULE_NAME: &str = "elite-durability";
 /// app replicates nothing (OBS-1).
 pub fn pod_monitor(app: &AppSpec, plan: &PodPlan) -> Option<Object> {
     let litestream = plan.all_containers().find(|c| c.role == ContainerRole::Litestream)?;
-    let port = litestream.ports.first().expect("the litestream sidecar declares its metrics port");
+    let port = litestream.ports.first()?;
     Some(Object::new(&PodMonitor {
         api_version: "monitoring.coreos.com/v1",
         kind: "PodMonitor",

@@ -39,19 +39,10 @@ pub fn service(app: &AppSpec) -> Option<Object> {
     }))
 }
 
-/// The host of the app's Ingress in `env`.
-pub fn host(app: &AppSpec, platform: &Platform, env: Environment) -> Option<String> {
-    let ing = app.ingress.as_ref()?;
-    Some(match env {
-        Environment::Prod => format!("{}.{}", ing.subdomain, platform.domain),
-        Environment::Dev => format!("{}.dev.{}", ing.subdomain, platform.domain),
-    })
-}
-
 /// The Ingress of `env`, with TLS from cert-manager.
 pub fn ingress(app: &AppSpec, platform: &Platform, env: Environment) -> Option<Object> {
     let ing = app.ingress.as_ref()?;
-    let host = host(app, platform, env)?;
+    let host = platform.host(app, env)?;
     let issuer = match env {
         Environment::Prod => "letsencrypt-prod",
         Environment::Dev => "letsencrypt-staging",

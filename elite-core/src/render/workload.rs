@@ -10,9 +10,9 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Object, selector};
 use crate::facts::{standard_annotations, standard_labels};
-use crate::model::{AppSpec, EnvValue, PortRef, Probe, ProbeAction, VolumeSource, WorkloadKind};
+use crate::model::{AppSpec, PortRef, Probe, ProbeAction, VolumeSource, Workload};
 use crate::platform::SIDECAR_UID;
-use crate::pod::{self, Component, ContainerPlan, ContainerRole, Lifecycle, PodPlan, PodVolumeSource};
+use crate::pod::{self, Component, ContainerPlan, ContainerRole, Lifecycle, PodEnvValue, PodPlan, PodVolumeSource};
 
 fn port_ref(p: &PortRef) -> IntOrString {
     match p {
@@ -21,12 +21,17 @@ fn port_ref(p: &PortRef) -> IntOrString {
     }
 }
 
+/// An `int32` field: values beyond it (which DECL rejects) saturate rather than wrap.
+fn int32(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
 fn probe(p: &Probe) -> core::Probe {
     let mut out = core::Probe {
-        initial_delay_seconds: (p.initial_delay_seconds > 0).then_some(p.initial_delay_seconds as i32),
-        period_seconds: Some(p.period_seconds as i32),
-        timeout_seconds: Some(p.timeout_seconds as i32),
-        failure_threshold: Some(p.failure_threshold as i32),
+        initial_delay_seconds: (p.initial_delay_seconds > 0).then_some(int32(p.initial_delay_seconds)),
+        period_seconds: Some(int32(p.period_seconds)),
+        timeout_seconds: Some(int32(p.timeout_seconds)),
+        failure_threshold: Some(int32(p.failure_threshold)),
         ..Default::default()
     };
     match &p.action {
@@ -47,8 +52,8 @@ fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
 }
 
 /// The complete container.
-pub fn container(app_secret: &str, c: &ContainerPlan) -> core::Container {
-    let r = c.resources();
+pub fn container(c: &ContainerPlan) -> core::Container {
+    let r = c.size.map(|s| s.resources());
     let quantities = |cpu: crate::Cpu, mem: crate::Memory| {
         BTreeMap::from([
             ("cpu".to_owned(), k8s_openapi::apimachinery::pkg::api::resource::Quantity(cpu.to_string())),
@@ -65,10 +70,10 @@ pub fn container(app_secret: &str, c: &ContainerPlan) -> core::Container {
             c.env
                 .iter()
                 .map(|e| match &e.value {
-                    EnvValue::Plain(v) => {
+                    PodEnvValue::Plain(v) => {
                         core::EnvVar { name: e.name.clone(), value: Some(v.clone()), value_from: None }
                     }
-                    EnvValue::Field(path) => core::EnvVar {
+                    PodEnvValue::Field(path) => core::EnvVar {
                         name: e.name.clone(),
                         value: None,
                         value_from: Some(core::EnvVarSource {
@@ -76,13 +81,13 @@ pub fn container(app_secret: &str, c: &ContainerPlan) -> core::Container {
                             ..Default::default()
                         }),
                     },
-                    EnvValue::Secret(k) => core::EnvVar {
+                    PodEnvValue::Secret { secret, key } => core::EnvVar {
                         name: e.name.clone(),
                         value: None,
                         value_from: Some(core::EnvVarSource {
                             secret_key_ref: Some(core::SecretKeySelector {
-                                name: app_secret.to_owned(),
-                                key: k.key.clone(),
+                                name: secret.clone(),
+                                key: key.clone(),
                                 optional: None,
                             }),
                             ..Default::default()
@@ -114,7 +119,7 @@ pub fn container(app_secret: &str, c: &ContainerPlan) -> core::Container {
         liveness_probe: c.probes.liveness.as_ref().map(probe),
         readiness_probe: c.probes.readiness.as_ref().map(probe),
         startup_probe: c.probes.startup.as_ref().map(probe),
-        resources: Some(core::ResourceRequirements {
+        resources: r.map(|r| core::ResourceRequirements {
             requests: Some(quantities(r.cpu_request, r.memory_request)),
             limits: Some(quantities(r.cpu_limit, r.memory_limit)),
             ..Default::default()
@@ -126,8 +131,8 @@ pub fn container(app_secret: &str, c: &ContainerPlan) -> core::Container {
                 add: non_empty(sec.add_capabilities.iter().map(|s| s.to_string()).collect()),
             }),
             run_as_non_root: sec.run_as_user.map(|_| true),
-            run_as_user: sec.run_as_user.map(i64::from),
-            run_as_group: sec.run_as_user.map(i64::from),
+            run_as_user: sec.run_as_user.map(|u| i64::from(int32(u))),
+            run_as_group: sec.run_as_user.map(|u| i64::from(int32(u))),
             read_only_root_filesystem: Some(sec.read_only_root),
             seccomp_profile: Some(core::SeccompProfile { type_: "RuntimeDefault".into(), localhost_profile: None }),
             ..Default::default()
@@ -176,13 +181,12 @@ pub fn standard_pod_fields() -> (Option<core::PodSecurityContext>, Option<i64>) 
     )
 }
 
-/// `revisionHistoryLimit`, owned by the elite-standard component.
-pub const REVISION_HISTORY_LIMIT: i32 = 3;
+/// `revisionHistoryLimit` (META-3), owned by the elite-standard component.
+pub const REVISION_HISTORY_LIMIT: i32 = crate::rules::REVISION_HISTORY_LIMIT as i32;
 
 /// The complete pod spec.
 pub fn pod_spec(app: &AppSpec, plan: &PodPlan) -> core::PodSpec {
     let (security_context, grace) = standard_pod_fields();
-    let secret = pod::names::app_secret(app);
     let volumes = plan
         .volumes
         .iter()
@@ -192,22 +196,23 @@ pub fn pod_spec(app: &AppSpec, plan: &PodPlan) -> core::PodSpec {
                 PodVolumeSource::ConfigMap(name) => {
                     vol.config_map = Some(core::ConfigMapVolumeSource { name: name.clone(), ..Default::default() })
                 }
-                PodVolumeSource::Declared(VolumeSource::Pvc { .. }) => {
+                PodVolumeSource::Declared(VolumeSource::Pvc(_)) => {
                     vol.persistent_volume_claim = Some(core::PersistentVolumeClaimVolumeSource {
                         claim_name: pod::names::pvc(app, &v.name),
                         read_only: None,
                     })
                 }
-                PodVolumeSource::Declared(VolumeSource::Nfs { server, path }) => {
-                    vol.nfs =
-                        Some(core::NFSVolumeSource { server: server.clone(), path: path.clone(), read_only: None })
+                PodVolumeSource::Declared(VolumeSource::Nfs(_)) => {
+                    // The share is a PersistentVolume bound to this claim (`render_base`).
+                    vol.persistent_volume_claim = Some(core::PersistentVolumeClaimVolumeSource {
+                        claim_name: pod::names::pvc(app, &v.name),
+                        read_only: None,
+                    })
                 }
-                PodVolumeSource::Declared(VolumeSource::EmptyDir { size_limit_mi }) => {
+                PodVolumeSource::Declared(VolumeSource::EmptyDir(e)) => {
                     vol.empty_dir = Some(core::EmptyDirVolumeSource {
                         medium: None,
-                        size_limit: size_limit_mi.map(|m| {
-                            k8s_openapi::apimachinery::pkg::api::resource::Quantity(crate::Memory(m).to_string())
-                        }),
+                        size_limit: e.size_limit.map(|m| k8s_openapi::apimachinery::pkg::api::resource::Quantity(m.to_string())),
                     })
                 }
             }
@@ -217,18 +222,20 @@ pub fn pod_spec(app: &AppSpec, plan: &PodPlan) -> core::PodSpec {
     let spread = app.ha.then(|| {
         vec![core::TopologySpreadConstraint {
             max_skew: 1,
-            topology_key: crate::rules::HOSTNAME_KEY.into(),
+            topology_key: crate::platform::HOSTNAME_KEY.into(),
             when_unsatisfiable: "DoNotSchedule".into(),
             label_selector: Some(LabelSelector { match_labels: Some(selector(app)), ..Default::default() }),
             ..Default::default()
         }]
     });
     core::PodSpec {
-        priority_class_name: Some(app.priority.class_name().into()),
-        init_containers: non_empty(plan.init_containers.iter().map(|c| container(&secret, c)).collect()),
-        containers: plan.containers.iter().map(|c| container(&secret, c)).collect(),
+        priority_class_name: app.priority.map(|p| p.class_name().into()),
+        init_containers: non_empty(plan.init_containers.iter().map(container).collect()),
+        containers: plan.containers.iter().map(container).collect(),
         volumes: Some(volumes),
         security_context,
+        service_account_name: Some(plan.service_account.clone()),
+        automount_service_account_token: Some(plan.automount_token),
         termination_grace_period_seconds: grace,
         topology_spread_constraints: spread,
         ..Default::default()
@@ -248,9 +255,9 @@ pub fn workload(app: &AppSpec, plan: &PodPlan) -> Object {
     };
     let selector = LabelSelector { match_labels: Some(selector(app)), ..Default::default() };
     let meta = super::meta(app, app.name.clone());
-    let replicated = app.durability.replicated().next().is_some();
+    let replicated = !app.durability.is_stateless() && app.durability.replicated().next().is_some();
     match app.workload {
-        WorkloadKind::StatefulSet => Object::new(&StatefulSet {
+        Workload::StatefulSet => Object::new(&StatefulSet {
             metadata: meta,
             spec: Some(StatefulSetSpec {
                 replicas: Some(i32::from(app.replicas)),
@@ -262,7 +269,7 @@ pub fn workload(app: &AppSpec, plan: &PodPlan) -> Object {
             }),
             status: None,
         }),
-        _ => Object::new(&Deployment {
+        Workload::Deployment => Object::new(&Deployment {
             metadata: meta,
             spec: Some(DeploymentSpec {
                 replicas: Some(i32::from(app.replicas)),

@@ -15,18 +15,46 @@ use crate::pod::ContainerRole;
 /// One condition of a rule and the message shown when it is false.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cel {
+    /// The named part of the rule it judges (its own Kyverno rule, which an exception can
+    /// name), if any.
+    pub check: Option<&'static str>,
+    /// True when the workload complies.
     pub expression: String,
+    /// What is required, shown when it is false.
     pub message: String,
 }
 
 /// A condition and its message.
 pub fn cel(expression: impl Into<String>, message: impl Into<String>) -> Cel {
-    Cel { expression: expression.into(), message: message.into() }
+    Cel { check: None, expression: expression.into(), message: message.into() }
+}
+
+/// A condition of the named part `check` of a rule.
+pub fn cel_check(check: &'static str, expression: impl Into<String>, message: impl Into<String>) -> Cel {
+    Cel { check: Some(check), expression: expression.into(), message: message.into() }
+}
+
+/// A CEL string literal holding exactly `s` (backslashes, quotes and control characters escaped).
+pub fn cel_string(s: &str) -> String {
+    let mut out = String::from("'");
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }
 
 /// A CEL list literal of strings.
 pub fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
-    let quoted: Vec<String> = items.into_iter().map(|s| format!("'{}'", s.as_ref().replace('\'', "\\'"))).collect();
+    let quoted: Vec<String> = items.into_iter().map(|s| cel_string(s.as_ref())).collect();
     format!("[{}]", quoted.join(", "))
 }
 
@@ -49,7 +77,7 @@ pub fn annotation(key: &str) -> String {
 }
 
 /// One durability token of the `vixens.io/durability` summary (see `facts::parse_durability`).
-const TOKEN_RE: &str = "^(config:.*|(sqlite|bbolt):[^=]*=.*@(Critical|Standard|Relaxed|Ephemeral))$";
+const TOKEN_RE: &str = "^(config:.+|(sqlite|bbolt):[^=]*=.*@(Critical|Standard|Relaxed|Ephemeral))$";
 
 /// The variables every rule may use, in dependency order (Kyverno evaluates `variables.<name>`).
 pub fn variables() -> Vec<(&'static str, String)> {
@@ -75,7 +103,7 @@ pub fn variables() -> Vec<(&'static str, String)> {
         (
             "stated",
             format!(
-                "'{durability}' in variables.annotations && (variables.durability.trim() == 'stateless' || variables.tokens.all(t, t.matches('{TOKEN_RE}')))"
+                "'{durability}' in variables.annotations && (variables.durability.trim() == 'stateless' || (size(variables.tokens) > 0 && variables.tokens.all(t, t.matches('{TOKEN_RE}')) && size(variables.tokens.filter(t, t.startsWith('config:'))) <= 1))"
             ),
         ),
         (
@@ -127,15 +155,22 @@ pub fn has_quantity(c: &str, section: &str, key: &str) -> String {
     format!("(has({c}.resources) && has({c}.resources.{section}) && '{key}' in {c}.resources.{section})")
 }
 
-/// CPU millicores of `c`'s `section` (`requests` or `limits`), rounded.
-pub fn cpu_millis(c: &str, section: &str) -> String {
-    format!("int(quantity(string({c}.resources.{section}.cpu)).asApproximateFloat() * 1000.0 + 0.5)")
+/// `x` (a non-negative double) rounded up to an integer, as Kubernetes rounds a quantity to its
+/// unit, robust to the float noise of `asApproximateFloat` (a remainder under a thousandth of
+/// the unit is noise).
+fn ceil(x: &str) -> String {
+    format!("(int({x} + 0.5) + (double(int({x} + 0.5)) + 0.001 < {x} ? 1 : 0))")
 }
 
-/// Memory bytes of `c`'s `section`, rounded down (a quantity may name milli-bytes, which
+/// CPU millicores of `c`'s `section` (`requests` or `limits`), rounded up as Kubernetes does.
+pub fn cpu_millis(c: &str, section: &str) -> String {
+    ceil(&format!("(quantity(string({c}.resources.{section}.cpu)).asApproximateFloat() * 1000.0)"))
+}
+
+/// Memory bytes of `c`'s `section`, rounded up (a quantity may name milli-bytes, which
 /// `asInteger()` refuses).
 pub fn memory_bytes(c: &str, section: &str) -> String {
-    format!("int(quantity(string({c}.resources.{section}.memory)).asApproximateFloat())")
+    ceil(&format!("quantity(string({c}.resources.{section}.memory)).asApproximateFloat()"))
 }
 
 /// Whether `c` sets all four requests and limits.
@@ -155,7 +190,7 @@ pub fn presets(sizes: &[Size]) -> String {
                 "[{}, {}, {}]",
                 r.cpu_request.millis(),
                 r.cpu_limit.millis(),
-                u64::from(r.memory_limit.mebibytes()) << 20
+                r.memory_limit.bytes()
             )
         })
         .collect();
@@ -188,6 +223,27 @@ pub fn path_is_under(path: &str, dir: &str) -> String {
 /// Whether container `c` mounts a volume that holds `path`.
 pub fn mounts_path(c: &str, path: &str) -> String {
     format!("(has({c}.volumeMounts) && {c}.volumeMounts.exists(m, {}))", path_is_under(path, "m.mountPath"))
+}
+
+/// The deepest mounts of container `c` that hold `path` (a list; guard with [`mounts_path`]).
+pub fn deepest_mounts(c: &str, path: &str) -> String {
+    format!(
+        "{c}.volumeMounts.filter(m, {} && !{c}.volumeMounts.exists(o, {} && size(o.mountPath) > size(m.mountPath)))",
+        path_is_under(path, "m.mountPath"),
+        path_is_under(path, "o.mountPath"),
+    )
+}
+
+/// Whether the deepest mount of `c` that holds `path` is read-only (guard with [`mounts_path`]).
+pub fn deepest_mount_read_only(c: &str, path: &str) -> String {
+    format!("{}.exists(m, has(m.readOnly) && m.readOnly)", deepest_mounts(c, path))
+}
+
+/// Whether the path `x` sits on a companion of the database path `db`: `db` with one of
+/// `suffixes`, or inside its Litestream directory (`.<file>-litestream` beside it).
+pub fn on_companion(x: &str, db: &str, suffixes: [&str; 3]) -> String {
+    let ld = format!("({db}.substring(0, {db}.lastIndexOf('/')) + '/.' + {db}.substring({db}.lastIndexOf('/') + 1) + '-litestream')");
+    format!("({}.exists(s, {x} == {db} + s) || {x} == {ld} || {x}.startsWith({ld} + '/'))", strings(suffixes))
 }
 
 /// A security field of `c`, falling back to the pod's (`null` when neither sets it).

@@ -1,30 +1,30 @@
-//! META: pinned images, names and labels, revision history.
+//! META: images and metadata.
 
-use super::{Rule, Stage::*};
-use crate::model::WorkloadKind;
-use crate::names::dns1123_label_error;
+use super::{Hint, Rule, RuleId, Severity, Stage::*};
+use crate::model::ImageRef;
+use crate::names::{dns1123_label_error, label_value};
 use crate::rules::cel::{Cel, cel, db_name, is_dns_label};
 
-/// Why `image` is not pinned, or `None` when it has a digest or a tag other than `latest`.
+/// Why `image` is not pinned or not a valid reference (META-1), or `None`.
 pub fn unpinned(image: &str) -> Option<String> {
-    if image.contains("@sha256:") {
-        return None;
-    }
-    // The tag follows the last `:` after the last `/` (a registry port is not a tag).
-    let last = image.rsplit('/').next().unwrap_or(image);
-    match last.split_once(':') {
-        None => Some(format!("image `{image}` has no tag (it means `latest`)")),
-        Some((_, "latest")) => Some(format!("image `{image}` uses the moving tag `latest`")),
-        Some((_, "")) => Some(format!("image `{image}` has an empty tag")),
-        Some(_) => None,
+    match ImageRef::parse(image) {
+        Err(e) => Some(format!("image `{}` is not a valid reference: {e}", crate::names::printable(image))),
+        Ok(r) => r.unpinned().map(|why| format!("image `{image}` {why}")),
     }
 }
 
 pub const META_1: Rule = Rule {
-    id: "META-1",
-    title: "Every image is pinned: an explicit tag other than `latest`, or a digest.",
+    id: RuleId::Meta1,
+    title: "Every image is pinned: an explicit tag other than `latest`, or a digest (`sha256:` and 64 hex digits).",
+    rationale: "A moving tag deploys whatever was pushed last, and two nodes can run two versions of one app. Images are parsed as references (a registry port is not a tag), and a digest must be a real sha256.",
+    severity: Severity::Low,
     stages: &[Compile],
-    hint: "pin the image to a version tag (`repo:1.2.3`) or a digest (`repo@sha256:...`)",
+    hint: Hint {
+        dsl: "pin the image to a version tag (`image = \"repo:1.2.3\"`) or a digest (`\"repo:1.2.3@sha256:...\"`)",
+        builder: "pin the image given to `AppBuilder::new` to a version tag (`repo:1.2.3`) or a digest (`repo:1.2.3@sha256:...`)",
+        data: "pin `image` to a version tag (`repo:1.2.3`) or a digest (`repo:1.2.3@sha256:...`)",
+        manifest: "pin every image to a version tag (repo:1.2.3) or a digest (repo@sha256:...)",
+    },
     check: Some(|f, j| {
         for c in &f.containers {
             if let Some(why) = unpinned(&c.image.value) {
@@ -36,20 +36,26 @@ pub const META_1: Rule = Rule {
 };
 
 /// The labels META-2 requires, with their required value (`None`: any non-empty value).
-pub const REQUIRED_LABELS: [(&str, Option<&str>); 3] = [
-    ("app.kubernetes.io/name", None),
-    ("app.kubernetes.io/part-of", Some("vixens")),
-    ("vixens.io/elite", Some("true")),
-];
+pub const REQUIRED_LABELS: [(&str, Option<&str>); 3] =
+    [("app.kubernetes.io/name", None), ("app.kubernetes.io/part-of", Some("vixens")), ("vixens.io/elite", Some("true"))];
 
 pub const META_2: Rule = Rule {
-    id: "META-2",
+    id: RuleId::Meta2,
     title: "Names are DNS-1123 labels (at most 63 characters); the app carries app.kubernetes.io/name, app.kubernetes.io/part-of: vixens and vixens.io/elite: \"true\".",
+    rationale: "The labels are how Kyverno, the audit and people find Elite apps; the names are what every tool can spell.",
+    severity: Severity::Low,
     stages: &[Compile, Generator],
-    hint: "use lowercase letters, digits and `-`, at most 63 characters",
+    hint: Hint {
+        dsl: "use lowercase letters, digits and `-`, at most 63 characters (`name = \"...\"`, or the struct's name in kebab case)",
+        builder: "use lowercase letters, digits and `-`, at most 63 characters",
+        data: "use lowercase letters, digits and `-`, at most 63 characters",
+        manifest: "use DNS-1123 labels for names, and set the three labels on the workload",
+    },
     check: Some(|f, j| {
         if let Some(why) = dns1123_label_error(&f.name.value) {
             j.fail(&f.name.at, why);
+        } else if let Err(e) = label_value(&f.name.value) {
+            j.fail(&f.name.at, format!("name `{}` cannot be a label value: {e}", f.name.value));
         }
         if let Some(ns) = &f.namespace
             && let Some(why) = dns1123_label_error(&ns.value)
@@ -62,11 +68,11 @@ pub const META_2: Rule = Rule {
             }
         }
         for v in &f.volumes {
-            if let Some(why) = dns1123_label_error(&v.value) {
-                j.fail(&v.at, format!("volume name: {why}"));
+            if let Some(why) = dns1123_label_error(&v.name.value) {
+                j.fail(&v.name.at, format!("volume name: {why}"));
             }
         }
-        for d in f.databases.iter().flatten() {
+        for d in f.databases().into_iter().flatten() {
             if let Some(why) = dns1123_label_error(&d.name) {
                 j.fail(&d.path.at, format!("database name: {why}"));
             }
@@ -74,9 +80,7 @@ pub const META_2: Rule = Rule {
         for (key, want) in REQUIRED_LABELS {
             match (f.labels.value.get(key), want) {
                 (None, _) => j.fail(&f.labels.at, format!("label `{key}` is missing")),
-                (Some(v), Some(w)) if v != w => {
-                    j.fail(&f.labels.at, format!("label `{key}` is `{v}`; it must be `{w}`"))
-                }
+                (Some(v), Some(w)) if v != w => j.fail(&f.labels.at, format!("label `{key}` is `{}`; it must be `{w}`", crate::names::printable(v))),
                 (Some(v), None) if v.is_empty() => j.fail(&f.labels.at, format!("label `{key}` is empty")),
                 _ => {}
             }
@@ -85,21 +89,28 @@ pub const META_2: Rule = Rule {
     cel: Some(meta_2_cel),
 };
 
+/// `revisionHistoryLimit` the standard requires (META-3); the generator writes it.
+pub const REVISION_HISTORY_LIMIT: i64 = 3;
+
 pub const META_3: Rule = Rule {
-    id: "META-3",
+    id: RuleId::Meta3,
     title: "`revisionHistoryLimit: 3`.",
+    rationale: "Ten old ReplicaSets per app (the default) clutter every listing; three is enough to roll back. Jobs and CronJobs have no revision history.",
+    severity: Severity::Low,
     stages: &[Construction],
-    hint: "the elite-standard component sets revisionHistoryLimit: 3",
+    hint: Hint {
+        dsl: "the elite-standard component sets revisionHistoryLimit: 3; nothing to declare",
+        builder: "the elite-standard component sets revisionHistoryLimit: 3; nothing to declare",
+        data: "the elite-standard component sets revisionHistoryLimit: 3; nothing to declare",
+        manifest: "set spec.revisionHistoryLimit: 3",
+    },
     check: Some(|f, j| {
-        if matches!(f.kind, WorkloadKind::Job | WorkloadKind::CronJob) {
-            return;
-        }
-        if f.revision_history_limit.value != Some(3) {
+        if f.revision_history_limit.value != Some(REVISION_HISTORY_LIMIT) {
             j.fail(
                 &f.revision_history_limit.at,
                 match f.revision_history_limit.value {
-                    Some(n) => format!("revisionHistoryLimit is {n}; it must be 3"),
-                    None => "revisionHistoryLimit is not set (the default is 10); it must be 3".into(),
+                    Some(n) => format!("revisionHistoryLimit is {n}; it must be {REVISION_HISTORY_LIMIT}"),
+                    None => format!("revisionHistoryLimit is not set (the default is 10); it must be {REVISION_HISTORY_LIMIT}"),
                 },
             );
         }
@@ -109,8 +120,11 @@ pub const META_3: Rule = Rule {
 
 fn meta_1_cel() -> Vec<Cel> {
     vec![cel(
-        "variables.containers.all(c, has(c.image) && (c.image.contains('@sha256:') || (c.image.matches('^(.*/)?[^/:]*:[^/]+$') && !c.image.matches('^(.*/)?[^/:]*:latest$'))))",
-        "every image is pinned: a tag other than `latest`, or a digest",
+        format!(
+            "variables.containers.all(c, has(c.image) && c.image.matches({}) && (c.image.contains('@') || !c.image.matches('^(.*/)?[^/:@]*(:latest)?$')))",
+            super::cel::cel_string(crate::model::image::IMAGE_REFERENCE_RE)
+        ),
+        "every image is a valid reference, pinned: a tag other than `latest`, or a sha256 digest",
     )]
 }
 
@@ -134,16 +148,13 @@ fn meta_2_cel() -> Vec<Cel> {
             ),
             "names (workload, namespace, containers, volumes, databases) are DNS-1123 labels of at most 63 characters",
         ),
-        cel(
-            labels.join(" && "),
-            "the workload carries app.kubernetes.io/name, app.kubernetes.io/part-of: vixens and vixens.io/elite: \"true\"",
-        ),
+        cel(labels.join(" && "), "the workload carries app.kubernetes.io/name, app.kubernetes.io/part-of: vixens and vixens.io/elite: \"true\""),
     ]
 }
 
 fn meta_3_cel() -> Vec<Cel> {
     vec![cel(
-        "object.kind in ['Job', 'CronJob'] || (has(object.spec.revisionHistoryLimit) && object.spec.revisionHistoryLimit == 3)",
+        format!("has(object.spec.revisionHistoryLimit) && object.spec.revisionHistoryLimit == {REVISION_HISTORY_LIMIT}"),
         "revisionHistoryLimit is 3",
     )]
 }

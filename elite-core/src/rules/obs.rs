@@ -1,36 +1,51 @@
 //! OBS: observability of the durability path.
 
-use super::{Rule, Stage::*};
+use super::{Hint, Rule, RuleId, Severity, Stage::*};
+use crate::platform::METRICS_PORT;
 use crate::pod::ContainerRole;
 
+const GENERATED: &str = "the generator writes the PodMonitor and the prometheus.io annotations; nothing to declare";
+
 pub const OBS_1: Rule = Rule {
-    id: "OBS-1",
+    id: RuleId::Obs1,
     title: "Litestream metrics on :9090 are scraped (PodMonitor, ServiceMonitor, or the prometheus.io/* annotations).",
+    rationale: "Replication that nobody watches fails silently; the sync counter is what the lag alert reads.",
+    severity: Severity::Medium,
     stages: &[Construction],
-    hint: "the generator writes a PodMonitor on the `metrics` port of every pod that runs a litestream sidecar, and annotates the pod with prometheus.io/scrape, port 9090 and path /metrics",
+    hint: Hint {
+        dsl: GENERATED,
+        builder: GENERATED,
+        data: GENERATED,
+        manifest: "annotate the pod prometheus.io/scrape: \"true\" and prometheus.io/port: \"9090\", or add a PodMonitor on the metrics port",
+    },
     check: Some(|f, j| {
         if f.container(ContainerRole::Litestream).is_none() {
             return;
         }
         let a = &f.pod_annotations.value;
         let annotated = a.get("prometheus.io/scrape").map(String::as_str) == Some("true")
-            && a.get("prometheus.io/port").map(String::as_str) == Some("9090");
+            && a.get("prometheus.io/port").map(String::as_str) == Some(METRICS_PORT.to_string().as_str());
         if !annotated {
-            j.undecidable(
-                "no prometheus.io annotations for port 9090; a PodMonitor may scrape it (not visible on the workload)",
-            );
+            j.undecidable("no prometheus.io annotations for port 9090; a PodMonitor may scrape it (not visible on the workload)");
         }
     }),
     cel: None,
 };
 
 pub const OBS_2: Rule = Rule {
-    id: "OBS-2",
+    id: RuleId::Obs2,
     title: "Alert rules exist and are tested: litestream sync lag (critical, 5 min), config-syncer restarts (warning, > 3 in 1 h), persistence latency (critical, > 500 ms for 2 min).",
+    rationale: "The durability path fails quietly: a frozen sync counter, a syncer that keeps restarting, a slow disk. Each has an alert, unit-tested with promtool.",
+    severity: Severity::Medium,
     // Not a predicate on a workload: the generator always writes the PrometheusRule
     // (apps/_shared/monitoring), and tests/tests/monitoring.rs runs promtool on it.
     stages: &[Construction],
-    hint: "the generator writes the PrometheusRule `elite-durability`; promtool checks and unit-tests it",
+    hint: Hint {
+        dsl: "the generator writes the PrometheusRule `elite-durability`; nothing to declare",
+        builder: "the generator writes the PrometheusRule `elite-durability`; nothing to declare",
+        data: "the generator writes the PrometheusRule `elite-durability`; nothing to declare",
+        manifest: "deploy the PrometheusRule elite-durability from apps/_shared/monitoring",
+    },
     check: None,
     cel: None,
 };

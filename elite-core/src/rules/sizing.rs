@@ -1,54 +1,67 @@
 //! SIZE: T-shirt sizing with Guaranteed memory and burstable CPU.
 
-use super::{Rule, Stage::*};
-use crate::facts::{ContainerFacts, ResourceFacts, WorkloadFacts};
-use crate::model::Size;
+use super::{Hint, Rule, Severity, Stage::*};
+use crate::facts::{Amount, ContainerFacts, ResourceFacts, Source, WorkloadFacts};
+use crate::model::{CUSTOM_CPU_REQUEST_PERCENT, Size};
+use crate::quantity::Memory;
 use crate::rules::Judgement;
 use crate::rules::cel::{Cel, cel, cpu_millis, has_all_resources, has_quantity, is_preset, presets};
 
-fn preset_of(r: &ResourceFacts) -> Option<Size> {
+/// The preset whose values `r` has, if any.
+pub fn preset_of(r: &ResourceFacts) -> Option<Size> {
+    let (cr, cl, mr, ml) = r.all()?;
     Size::PRESETS.into_iter().find(|s| {
         let p = s.resources();
-        r.cpu_request == Some(u64::from(p.cpu_request.millis()))
-            && r.cpu_limit == Some(u64::from(p.cpu_limit.millis()))
-            && r.memory_request == Some(u64::from(p.memory_request.mebibytes()) << 20)
-            && r.memory_limit == Some(u64::from(p.memory_limit.mebibytes()) << 20)
+        cr == u64::from(p.cpu_request.millis())
+            && cl == u64::from(p.cpu_limit.millis())
+            && mr == p.memory_request.bytes()
+            && ml == p.memory_limit.bytes()
     })
 }
 
 fn mem(b: u64) -> String {
-    if b.is_multiple_of(1 << 30) {
-        format!("{}Gi", b >> 30)
-    } else if b.is_multiple_of(1 << 20) {
-        format!("{}Mi", b >> 20)
-    } else {
-        format!("{b} bytes")
-    }
+    Memory(b).to_string()
 }
 
 fn what(c: &ContainerFacts) -> String {
     format!("{} `{}`", c.lifecycle.noun(), c.name.value)
 }
 
+fn valid(a: &Amount) -> Option<u64> {
+    a.as_ref().and_then(|r| r.as_ref().ok()).copied()
+}
+
 pub const SIZE_1: Rule = Rule {
-    id: "SIZE-1",
+    id: super::RuleId::Size1,
     title: "Every container, init containers included, sets cpu and memory requests and limits.",
+    rationale: "A container without requests is scheduled anywhere and evicted first; without limits it can starve its node. Every container of an Elite pod, durability containers included, carries all four values.",
+    severity: Severity::Medium,
     stages: &[Compile, Construction],
-    hint: "give the workload an Elite size: `size = Micro | Small | Medium | Large`, or `size = Custom(cpu_request = \"100m\", cpu_limit = \"500m\", memory = \"768Mi\")`",
+    hint: Hint {
+        dsl: "give the app an Elite size: `size = Micro | Small | Medium | Large`, or `size = Custom(cpu_request = \"100m\", cpu_limit = \"500m\", memory = \"768Mi\")`",
+        builder: "call `.size(Size::Small)` (or `Size::Medium`, `Size::Large`, `Size::Custom(Resources { .. })`)",
+        data: "set `\"size\": \"Small\"` (or `Medium`, `Large`, `{\"Custom\": {\"cpuRequest\": \"100m\", \"cpuLimit\": \"500m\", \"memoryRequest\": \"768Mi\", \"memoryLimit\": \"768Mi\"}}`)",
+        manifest: "set resources.requests and resources.limits for cpu and memory on every container, init containers included",
+    },
     check: Some(|f: &WorkloadFacts, j: &mut Judgement| {
         for c in &f.containers {
             let r = &c.resources.value;
-            let missing: Vec<&str> = [
-                ("requests.cpu", r.cpu_request.is_none()),
-                ("limits.cpu", r.cpu_limit.is_none()),
-                ("requests.memory", r.memory_request.is_none()),
-                ("limits.memory", r.memory_limit.is_none()),
-            ]
-            .into_iter()
-            .filter_map(|(k, m)| m.then_some(k))
-            .collect();
-            if !missing.is_empty() {
+            let fields = [
+                ("requests.cpu", &r.cpu_request),
+                ("limits.cpu", &r.cpu_limit),
+                ("requests.memory", &r.memory_request),
+                ("limits.memory", &r.memory_limit),
+            ];
+            let missing: Vec<&str> = fields.iter().filter(|(_, a)| a.is_none()).map(|(k, _)| *k).collect();
+            if missing.len() == 4 && f.source == Source::Declaration {
+                j.fail(&c.resources.at, format!("no `size` is stated: {} would set no requests or limits", what(c)));
+            } else if !missing.is_empty() {
                 j.fail(&c.resources.at, format!("{} does not set {}", what(c), missing.join(", ")));
+            }
+            for (k, a) in fields {
+                if let Some(Err(e)) = a {
+                    j.fail(&c.resources.at, format!("{} sets {k} to an invalid amount: {e}", what(c)));
+                }
             }
         }
     }),
@@ -56,24 +69,26 @@ pub const SIZE_1: Rule = Rule {
 };
 
 pub const SIZE_2: Rule = Rule {
-    id: "SIZE-2",
+    id: super::RuleId::Size2,
     title: "Memory request equals memory limit (Guaranteed memory).",
+    rationale: "Memory is not compressible: a request below the limit lets the node overcommit, and the kernel then kills a container silently (OOMKill) when neighbours grow.",
+    severity: Severity::Medium,
     stages: &[Compile],
-    hint: "use one value for the memory request and limit (`memory = \"768Mi\"`): an OOMKill from overcommit is silent",
+    hint: Hint {
+        dsl: "use one value for the memory request and limit (`memory = \"768Mi\"` in `size = Custom(...)`)",
+        builder: "give `Resources` the same `memory_request` and `memory_limit`",
+        data: "give `memoryRequest` and `memoryLimit` the same value",
+        manifest: "set resources.requests.memory equal to resources.limits.memory",
+    },
     check: Some(|f, j| {
         for c in &f.containers {
             let r = &c.resources.value;
-            if let (Some(req), Some(lim)) = (r.memory_request, r.memory_limit)
+            if let (Some(req), Some(lim)) = (valid(&r.memory_request), valid(&r.memory_limit))
                 && req != lim
             {
                 j.fail(
                     &c.resources.at,
-                    format!(
-                        "{} requests {} of memory but is limited to {}; they must be equal",
-                        what(c),
-                        mem(req),
-                        mem(lim)
-                    ),
+                    format!("{} requests {} of memory but is limited to {}; they must be equal", what(c), mem(req), mem(lim)),
                 );
             }
         }
@@ -82,33 +97,39 @@ pub const SIZE_2: Rule = Rule {
 };
 
 pub const SIZE_3: Rule = Rule {
-    id: "SIZE-3",
+    id: super::RuleId::Size3,
     title: "CPU request is below the CPU limit; for a custom size it is 10%–25% of the limit.",
+    rationale: "CPU is compressible: a low request with a higher limit lets an app burst at start without reserving a core it mostly leaves idle. The presets are normative as written (Large requests 50%, which the document's own table allows); the 10–25% band applies to custom sizes.",
+    severity: Severity::Medium,
     stages: &[Compile],
-    hint: "pick a preset size, or set the CPU request to 10–25% of the limit (e.g. 100m / 500m)",
+    hint: Hint {
+        dsl: "pick a preset size, or set `cpu_request` to 10–25% of `cpu_limit` in `size = Custom(...)` (e.g. 100m / 500m)",
+        builder: "pick a preset `Size`, or give `Resources` a `cpu_request` of 10–25% of `cpu_limit`",
+        data: "pick a preset size, or set `cpuRequest` to 10–25% of `cpuLimit`",
+        manifest: "set resources.requests.cpu below resources.limits.cpu (10–25% of it unless the values are an Elite preset)",
+    },
     check: Some(|f, j| {
+        let (lo, hi) = CUSTOM_CPU_REQUEST_PERCENT;
         for c in &f.containers {
             let r = &c.resources.value;
-            let (Some(req), Some(lim)) = (r.cpu_request, r.cpu_limit) else {
+            let (Some(req), Some(lim)) = (valid(&r.cpu_request), valid(&r.cpu_limit)) else {
                 continue;
             };
+            let (req128, lim128) = (u128::from(req), u128::from(lim));
             if req >= lim {
                 j.fail(
                     &c.resources.at,
-                    format!(
-                        "{} requests {req}m of CPU with a limit of {lim}m; the request must be below the limit",
-                        what(c)
-                    ),
+                    format!("{} requests {req}m of CPU with a limit of {lim}m; the request must be below the limit", what(c)),
                 );
-            } else if preset_of(r).is_none() && (req * 100 < lim * 10 || req * 100 > lim * 25) {
+            } else if preset_of(r).is_none() && (req128 * 100 < lim128 * u128::from(lo) || req128 * 100 > lim128 * u128::from(hi)) {
                 j.fail(
                     &c.resources.at,
                     format!(
-                        "{} requests {req}m of CPU with a limit of {lim}m ({:.1}%); a custom size must request 10%–25% of its limit ({}m–{}m)",
+                        "{} requests {req}m of CPU with a limit of {lim}m ({:.1}%); a custom size must request {lo}%–{hi}% of its limit ({}m–{}m)",
                         what(c),
                         req as f64 * 100.0 / lim as f64,
-                        lim.div_ceil(10),
-                        lim / 4
+                        (lim128 * u128::from(lo)).div_ceil(100),
+                        lim128 * u128::from(hi) / 100
                     ),
                 );
             }
@@ -118,17 +139,21 @@ pub const SIZE_3: Rule = Rule {
 };
 
 pub const SIZE_4: Rule = Rule {
-    id: "SIZE-4",
+    id: super::RuleId::Size4,
     title: "Sidecars and init containers are Micro.",
+    rationale: "The durability containers are small and identical in every pod: Micro keeps their cost predictable. The document's 20m/128Mi budget for the combined sidecars contradicts its own table; the table wins, and the conformity report shows each pod's total.",
+    severity: Severity::Medium,
     stages: &[Construction],
-    hint: "sidecars and init containers take the Micro size: 10m / 100m CPU, 128Mi memory",
+    hint: Hint {
+        dsl: "the generator sizes the durability containers Micro; nothing to declare",
+        builder: "the generator sizes the durability containers Micro; nothing to declare",
+        data: "the generator sizes the durability containers Micro; nothing to declare",
+        manifest: "give sidecars and init containers 10m / 100m CPU and 128Mi / 128Mi memory",
+    },
     check: Some(|f, j| {
         for c in f.containers.iter().filter(|c| c.is_helper()) {
             if preset_of(&c.resources.value) != Some(Size::Micro) {
-                j.fail(
-                    &c.resources.at,
-                    format!("{} is not sized Micro (10m / 100m CPU, 128Mi / 128Mi memory)", what(c)),
-                );
+                j.fail(&c.resources.at, format!("{} is not sized Micro (10m / 100m CPU, 128Mi / 128Mi memory)", what(c)));
             }
         }
     }),
@@ -155,9 +180,10 @@ fn size_2_cel() -> Vec<Cel> {
 
 fn size_3_cel() -> Vec<Cel> {
     let (req, lim) = (cpu_millis("c", "requests"), cpu_millis("c", "limits"));
+    let (lo, hi) = CUSTOM_CPU_REQUEST_PERCENT;
     vec![cel(
         format!(
-            "variables.containers.all(c, !({} && {}) || ({req} < {lim} && ({} || ({req} * 100 >= {lim} * 10 && {req} * 100 <= {lim} * 25))))",
+            "variables.containers.all(c, !({} && {}) || ({req} < {lim} && ({} || ({req} * 100 >= {lim} * {lo} && {req} * 100 <= {lim} * {hi}))))",
             has_quantity("c", "requests", "cpu"),
             has_quantity("c", "limits", "cpu"),
             is_preset("c", &presets(&Size::PRESETS)),

@@ -80,11 +80,52 @@ pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf()
 }
 
-/// The shared folder (`../shared` beside the checkout).
-pub fn shared() -> PathBuf {
-    let p = workspace().join("../shared");
-    assert!(p.is_dir(), "{} is missing: the tests read the CRD schemas from it", p.display());
-    p
+/// The test fixtures (`tests/fixtures`): hand-written "before" manifests, in the shape of the
+/// cluster's Kustomize tree.
+pub fn fixtures() -> PathBuf {
+    workspace().join("tests/fixtures")
+}
+
+/// The vendored CRD schemas (`tests/schemas/crds`).
+pub fn crds() -> PathBuf {
+    workspace().join("tests/schemas/crds")
+}
+
+/// The workspace's platform file, loaded.
+pub fn workspace_config() -> elite_gen::config::Workspace {
+    elite_gen::config::load(&workspace().join("elite.toml")).expect("elite.toml")
+}
+
+/// A throw-away workspace: a folder holding a copy of the platform file. The command line run
+/// with `--config <dir>/elite.toml` writes its tree and report under it, never into the checkout.
+pub struct TempWorkspace {
+    /// The folder.
+    pub dir: tempfile::TempDir,
+}
+
+impl TempWorkspace {
+    /// A new one, with the workspace's `elite.toml`.
+    pub fn new() -> TempWorkspace {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::copy(workspace().join("elite.toml"), dir.path().join("elite.toml")).expect("copy elite.toml");
+        TempWorkspace { dir }
+    }
+    /// Its root.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+    /// Its apps folder.
+    pub fn apps(&self) -> PathBuf {
+        self.dir.path().join("apps")
+    }
+    /// Runs the command line `elite ARGS` on `apps` in it.
+    pub fn run(&self, args: &[&str], apps: Vec<AppSpec>) -> std::process::ExitCode {
+        use clap::Parser;
+        let config = self.dir.path().join("elite.toml");
+        let mut argv = vec!["elite", "--config", config.to_str().expect("utf-8 path")];
+        argv.extend_from_slice(args);
+        elite_gen::cli::run(&elite_gen::cli::Args::parse_from(argv), apps)
+    }
 }
 
 /// A small deterministic random sequence (xorshift): seeded tests print their seed, and

@@ -206,3 +206,64 @@ fn a_missing_field_is_an_error_not_false() {
     assert_eq!(k.evaluate(&rule, &serde_json::json!({"spec": {"replicas": 1}})), Ok(None));
     assert_eq!(k.evaluate(&rule, &serde_json::json!({"spec": {"replicas": 2}})), Ok(Some("m".into())));
 }
+
+/// The PolicyExceptions of a repository, applied as Kyverno applies them: a rule of a policy
+/// is not evaluated on a resource an exception names for it.
+pub struct Exceptions(pub Vec<Json>);
+
+/// Kyverno's wildcard match: `*` any run, `?` one character.
+fn wildcard(pattern: &str, s: &str) -> bool {
+    fn go(p: &[char], s: &[char]) -> bool {
+        match (p.first(), s.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], s) || (!s.is_empty() && go(p, &s[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &s[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &s[1..]),
+            _ => false,
+        }
+    }
+    go(&pattern.chars().collect::<Vec<_>>(), &s.chars().collect::<Vec<_>>())
+}
+
+impl Exceptions {
+    /// Whether rule `rule` of policy `policy` is excepted for `object`.
+    pub fn excepts(&self, policy: &str, rule: &str, object: &Json) -> bool {
+        let kind = object["kind"].as_str().unwrap_or_default();
+        let api = object["apiVersion"].as_str().unwrap_or_default();
+        let name = object["metadata"]["name"].as_str().unwrap_or_default();
+        let namespace = object["metadata"]["namespace"].as_str().unwrap_or_default();
+        self.0.iter().filter(|e| e["kind"] == "PolicyException").any(|e| {
+            let names_rule = e["spec"]["exceptions"].as_array().into_iter().flatten().any(|x| {
+                x["policyName"] == policy && x["ruleNames"].as_array().into_iter().flatten().any(|r| r.as_str().is_some_and(|r| wildcard(r, rule)))
+            });
+            let matches = e["spec"]["match"]["any"].as_array().into_iter().flatten().any(|f| {
+                let r = &f["resources"];
+                let list = |key: &str, value: &str| {
+                    r[key].as_array().is_none_or(|a| a.iter().filter_map(|v| v.as_str()).any(|p| wildcard(p, value)))
+                };
+                let kinds = r["kinds"].as_array().is_some_and(|a| {
+                    a.iter().filter_map(|v| v.as_str()).any(|k| k == kind || k == format!("{api}/{kind}") || wildcard(k, kind))
+                });
+                kinds && list("names", name) && list("namespaces", namespace)
+            });
+            names_rule && matches
+        })
+    }
+}
+
+#[test]
+fn exceptions_match_as_kyverno_matches_them() {
+    let e = Exceptions(vec![serde_json::json!({
+        "kind": "PolicyException",
+        "spec": {
+            "exceptions": [{"policyName": "p", "ruleNames": ["r-*"]}],
+            "match": {"any": [{"resources": {"kinds": ["Deployment"], "namespaces": ["media"], "names": ["so?arr"]}}]}
+        }
+    })]);
+    let obj = |ns: &str, name: &str| serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"namespace": ns, "name": name}});
+    assert!(e.excepts("p", "r-1", &obj("media", "sonarr")));
+    assert!(!e.excepts("p", "s-1", &obj("media", "sonarr")));
+    assert!(!e.excepts("q", "r-1", &obj("media", "sonarr")));
+    assert!(!e.excepts("p", "r-1", &obj("home", "sonarr")));
+    assert!(!e.excepts("p", "r-1", &obj("media", "radarr")));
+}

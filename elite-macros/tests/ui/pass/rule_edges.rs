@@ -37,7 +37,7 @@ struct CpuAt25Percent;
 /// digest is pinned (META-1).
 #[elite(
     name = "adguard-home", category = Network, role = CoreInfra, size = Small, priority = Critical,
-    runtime = Go, image = "adguard/adguardhome@sha256:0123456789abcdef",
+    runtime = Go, image = "adguard/adguardhome:v0.107.57@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     port(http = 3000), port(dns = 53, udp), port(dns_tcp = 53),
     liveness(http = "/", port = http), readiness(tcp = dns_tcp),
     empty_dir(work, mount = "/opt/adguardhome/work", size_limit = "2Gi"),
@@ -50,10 +50,24 @@ struct CpuAt25Percent;
 )]
 struct AdguardHome;
 
+/// Quantities in any form, an extra mount of a declared volume (declared after it), a sub-path on
+/// an emptyDir, an environment variable named like a keyword.
+#[elite(
+    category = Tools, priority = High, runtime = Go, image = "example/tool:1.0",
+    size = Custom(cpu_request = "0.1", cpu_limit = "0.5", memory = "1.5Gi"),
+    port(http = 80), liveness(tcp = http), readiness(tcp = http),
+    mount(config, path = "/app/settings.json", sub_path = "settings.json", read_only),
+    pvc(config, mount = "/config", size = "0.5Gi"),
+    empty_dir(scratch, mount = "/var/cache/app", sub_path = "cache"),
+    env(r#type = "x"),
+    sqlite(db, path = "/config/./app.db", profile = Relaxed),
+)]
+struct Quantities;
+
 fn main() {
     let startup = StartupAt180::spec().probes.startup.expect("declared");
     assert_eq!(startup.window_seconds(), 180);
-    assert_eq!(CpuAt10Percent::spec().size.resources().cpu_request.millis(), 100);
+    assert_eq!(CpuAt10Percent::spec().size.unwrap().resources().cpu_request.millis(), 100);
     assert_eq!(CpuAt25Percent::NAME, "cpu-at25-percent");
 
     let adguard = AdguardHome::spec();
@@ -63,13 +77,23 @@ fn main() {
         ("dns", 53, Protocol::Udp),
         ("dns-tcp", 53, Protocol::Tcp)
     ]);
-    assert_eq!(adguard.env[1].value, EnvValue::Secret(SecretKey { key: "ADMIN_PASSWORD".into() }));
+    assert_eq!(adguard.env[1].value, EnvValue::Secret(SecretKey { secret: "ADMIN_PASSWORD".into() }));
     assert_eq!(adguard.exceptions[0].kind, ExceptionKind::RunAsRoot);
     assert_eq!(adguard.environments, [Environment::Prod]);
     assert_eq!(adguard.durability.databases().len(), 1);
-    assert!(elite_core::rules::check_app(&adguard).is_empty());
+    assert!(elite_core::rules::check_app(&adguard, elite_core::rules::Door::Dsl).is_empty());
+
+    // Any Kubernetes quantity; one volume mounted twice, with sub-paths; raw identifiers.
+    let q = Quantities::spec();
+    assert_eq!(q.size.unwrap().resources().memory_limit.to_string(), "1536Mi");
+    assert_eq!(q.size.unwrap().resources().cpu_limit.millis(), 500);
+    assert_eq!(q.volumes[0].mounts.len(), 2);
+    assert_eq!(q.volumes[0].mounts[1].sub_path.as_deref(), Some("settings.json"));
+    assert!(q.volumes[0].mounts[1].read_only);
+    assert_eq!(q.volumes[1].mounts[0].sub_path.as_deref(), Some("cache"));
+    assert_eq!(q.env[0].name, "type");
 
     // Every declared struct is registered, sorted by folder (20-media, 40-network, 70-tools), then name.
     let names: Vec<String> = elite_core::registry::collect().into_iter().map(|a| a.name).collect();
-    assert_eq!(names, ["startup-at180", "adguard-home", "cpu-at10-percent", "cpu-at25-percent"]);
+    assert_eq!(names, ["startup-at180", "adguard-home", "cpu-at10-percent", "cpu-at25-percent", "quantities"]);
 }

@@ -1,0 +1,21 @@
+//! DECL: elite-tmp is the generator's own volume.
+
+use elite_macros::elite;
+
+#[elite(
+    category = Media,
+    size = Small,
+    priority = High,
+    runtime = Go,
+    image = "example/demo:1.2.3",
+    port(http = 8080),
+    liveness(http = "/health", port = http),
+    readiness(http = "/health", port = http),
+    pvc(config, mount = "/config", size = "1Gi"),
+    empty_dir(elite_tmp, mount = "/scratch"),
+    sqlite(main, path = "/config/app.db", profile = Standard),
+    config_sync = "/config",
+)]
+struct Demo;
+
+fn main() {}
