@@ -208,33 +208,100 @@ pub fn app_spec() -> impl Strategy<Value = AppSpec> {
     )
 }
 
-/// Declarations close to compliant (a preset size, a priority the role allows, probes on a
-/// declared port, a database in a volume) with one or two random changes: most are accepted,
-/// so the properties about accepted declarations get many cases.
+/// Declarations close to compliant: an arbitrary declaration, then, seven times in ten, repaired
+/// part by part where the catalog points (a variable, a volume, a database dropped; a probe or
+/// the size reset) until it is accepted. Most are accepted, so the properties about accepted
+/// declarations get many cases, each different; the rest keep one or more random faults.
 pub fn near_compliant() -> impl Strategy<Value = AppSpec> {
-    (app_spec(), 0u8..8).prop_map(|(mut a, keep)| {
-        a.name = "demo".into();
-        a.image = "example/demo:1.2.3".into();
-        a.size = Some(Size::Small);
-        a.priority = Some(if a.role == Role::CoreInfra { Priority::Critical } else { Priority::High });
-        a.runtime.get_or_insert(Runtime::Go);
-        a.ports = vec![Port { name: "http".into(), number: 8080, protocol: Protocol::Tcp }];
-        a.probes = Probes { liveness: Some(Probe::http("/health", "http")), readiness: Some(Probe::tcp("http")), startup: Some(Probe::http("/health", "http").failure_threshold(18)) };
-        a.replicas = if a.ha { 2 } else { 1 };
-        a.workload = if a.ha { Workload::StatefulSet } else { a.workload };
-        a.run_as_user = 1000;
-        a.exceptions.retain(|e| e.reason.trim() != "");
-        if a.environments.is_empty() || a.environments.len() > 1 && a.environments[0] == a.environments[1] {
-            a.environments = Environment::ALL.to_vec();
-        }
-        if keep % 2 == 0 {
-            a.command.clear();
-            a.args.clear();
-        }
-        if keep % 3 != 0 {
-            a.env.retain(|e| matches!(e.value, EnvValue::Secret(_)) || e.name == "TZ");
-            a.env.dedup_by(|x, y| x.name == y.name);
+    (app_spec(), 0u8..10).prop_map(|(mut a, keep)| {
+        if keep < 7 {
+            for _ in 0..8 {
+                let v = crate::rules::check_app(&a, crate::rules::Door::Builder);
+                if v.is_empty() {
+                    break;
+                }
+                repair(&mut a, &v);
+            }
         }
         a
     })
+}
+
+/// Removes or resets the parts of `a` the violations point at.
+fn repair(a: &mut AppSpec, violations: &[crate::rules::Violation]) {
+    let mut drop: std::collections::BTreeMap<String, std::collections::BTreeSet<usize>> = Default::default();
+    for v in violations {
+        let t: Vec<String> = v.at.tokens().collect();
+        let idx = |k: usize| t.get(k).and_then(|s| s.parse::<usize>().ok());
+        match t.first().map(String::as_str) {
+            Some(list @ ("env" | "volumes" | "egress" | "allowFrom" | "exceptions" | "ports")) => match idx(1) {
+                Some(i) => {
+                    drop.entry(list.to_owned()).or_default().insert(i);
+                }
+                None => match list {
+                    "env" => a.env.clear(),
+                    "volumes" => a.volumes.clear(),
+                    "ports" => a.ports.clear(),
+                    "exceptions" => a.exceptions.clear(),
+                    _ => {}
+                },
+            },
+            Some("durability") => match (t.get(1).map(String::as_str), idx(2)) {
+                (Some("databases"), Some(i)) => {
+                    drop.entry("databases".into()).or_default().insert(i);
+                }
+                (Some("configSync"), _) => a.durability.config_sync = None,
+                _ => a.durability = Durability { stateless: Some("keeps nothing".into()), ..Durability::default() },
+            },
+            Some("probes") | Some("ingress") => {
+                a.ports = vec![Port { name: "http".into(), number: 8080, protocol: Protocol::Tcp }];
+                a.probes = Probes { liveness: Some(Probe::http("/health", "http")), readiness: Some(Probe::tcp("http")), startup: Some(Probe::http("/health", "http").failure_threshold(18)) };
+                if t.first().map(String::as_str) == Some("ingress") {
+                    a.ingress = None;
+                }
+            }
+            Some("namespace") => a.namespace = None,
+            Some("api") => a.api = None,
+            Some("command" | "args") => {
+                a.command.clear();
+                a.args.clear();
+            }
+            Some("name") => a.name = "demo".into(),
+            Some("image") => a.image = "example/demo:1.2.3".into(),
+            Some("size") => a.size = Some(Size::Small),
+            Some("priority" | "role") => {
+                a.role = Role::Standard;
+                a.priority = Some(Priority::High);
+            }
+            Some("runtime") => a.runtime = Some(Runtime::Go),
+            Some("replicas" | "ha" | "workload") => {
+                a.replicas = 1;
+                a.ha = false;
+                a.workload = Workload::Deployment;
+            }
+            Some("runAsUser") => a.run_as_user = DEFAULT_UID,
+            Some("environments") => a.environments = Environment::ALL.to_vec(),
+            Some("category") => a.category = Category::Tools,
+            _ => a.durability = Durability { stateless: Some("keeps nothing".into()), ..Durability::default() },
+        }
+    }
+    fn retain<T>(v: &mut Vec<T>, gone: Option<&std::collections::BTreeSet<usize>>) {
+        if let Some(gone) = gone {
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                !gone.contains(&(i - 1))
+            });
+        }
+    }
+    retain(&mut a.env, drop.get("env"));
+    retain(&mut a.volumes, drop.get("volumes"));
+    retain(&mut a.egress, drop.get("egress"));
+    retain(&mut a.allow_from, drop.get("allowFrom"));
+    retain(&mut a.exceptions, drop.get("exceptions"));
+    retain(&mut a.ports, drop.get("ports"));
+    retain(&mut a.durability.databases, drop.get("databases"));
+    if a.durability.stateless.is_none() && a.durability.databases.is_empty() && a.durability.config_sync.is_none() {
+        a.durability.stateless = Some("keeps nothing".into());
+    }
 }

@@ -12,6 +12,8 @@ mod diagnostics;
 mod expand;
 mod keys;
 mod read;
+#[cfg(test)]
+mod roundtrip;
 mod spans;
 mod syntax;
 

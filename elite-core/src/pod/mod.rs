@@ -248,17 +248,35 @@ impl PodPlan {
 /// Names of the per-app objects the durability containers read.
 pub mod names {
     use crate::model::AppSpec;
+
+    /// What the generator appends to the app's name for the objects it derives from it.
+    pub const SUFFIXES: [&str; 6] = ["-durability", "-s3-credentials", "-secrets", "-s3", "-litestream", "-tls"];
+    /// The longest of them: an app name leaves room for it in a 63-character DNS label.
+    pub const LONGEST_SUFFIX: usize = 15;
+
     /// The per-app ConfigMap holding `litestream.yml` and `rclone-filter.txt`.
     pub fn durability_config(app: &AppSpec) -> String {
-        format!("{}-durability", app.name)
+        format!("{}{}", app.name, SUFFIXES[0])
     }
     /// The Secret with the S3 credentials (managed by the `<app>-s3` InfisicalSecret).
     pub fn s3_secret(app: &AppSpec) -> String {
-        format!("{}-s3-credentials", app.name)
+        format!("{}{}", app.name, SUFFIXES[1])
     }
     /// The Secret with the app's own secrets (managed by the `<app>-secrets` InfisicalSecret).
     pub fn app_secret(app: &AppSpec) -> String {
-        format!("{}-secrets", app.name)
+        format!("{}{}", app.name, SUFFIXES[2])
+    }
+    /// The InfisicalSecret that fills the S3 credentials Secret.
+    pub fn s3_infisical_secret(app: &AppSpec) -> String {
+        format!("{}{}", app.name, SUFFIXES[3])
+    }
+    /// The PodMonitor of the Litestream sidecar.
+    pub fn pod_monitor(app: &AppSpec) -> String {
+        format!("{}{}", app.name, SUFFIXES[4])
+    }
+    /// The TLS Secret of the Ingress (filled by cert-manager).
+    pub fn tls_secret(app: &AppSpec) -> String {
+        format!("{}{}", app.name, SUFFIXES[5])
     }
     /// The PVC of a declared volume.
     pub fn pvc(app: &AppSpec, volume: &str) -> String {
@@ -267,6 +285,12 @@ pub mod names {
     /// S3 key prefix of the app, under the bucket: `<namespace>/<app>` (DUR-5).
     pub fn s3_prefix(app: &AppSpec) -> String {
         format!("{}/{}", app.namespace(), app.name)
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn the_longest_suffix_is_counted_right() {
+        assert_eq!(SUFFIXES.iter().map(|s| s.len()).max(), Some(LONGEST_SUFFIX));
     }
 }
 

@@ -27,9 +27,10 @@ pub fn service_account(app: &AppSpec) -> Object {
     })
 }
 
-/// The cluster-wide name of the app's ClusterRole and its binding: `<namespace>-<app>`.
+/// The cluster-wide name of the app's ClusterRole and its binding: `<namespace>.<app>` (dots:
+/// each part stays a DNS label however long the other is).
 pub fn cluster_role_name(app: &AppSpec) -> String {
-    format!("{}-{}", app.namespace(), app.name)
+    format!("{}.{}", app.namespace(), app.name)
 }
 
 /// The read-only ClusterRole of an app that declares what it reads from the API, and its

@@ -128,9 +128,10 @@ pub fn render_base(app: &AppSpec, platform: &Platform) -> Vec<Object> {
     out
 }
 
-/// The cluster-wide name of the PersistentVolume of an NFS volume: `<namespace>-<app>-<volume>`.
+/// The cluster-wide name of the PersistentVolume of an NFS volume: `<namespace>.<app>.<volume>`
+/// (a DNS subdomain whose labels are the three names, so it is valid whatever their lengths).
 pub fn nfs_volume_name(app: &AppSpec, volume: &str) -> String {
-    format!("{}-{}-{volume}", app.namespace(), app.name)
+    format!("{}.{}.{volume}", app.namespace(), app.name)
 }
 
 /// The claim of a declared volume.
@@ -161,7 +162,7 @@ pub fn render_env(app: &AppSpec, platform: &Platform, env: Environment) -> Vec<O
             app,
             platform,
             env,
-            format!("{}-s3", app.name),
+            names::s3_infisical_secret(app),
             names::s3_secret(app),
             "/shared/litestream".into(),
         ));
@@ -171,7 +172,7 @@ pub fn render_env(app: &AppSpec, platform: &Platform, env: Environment) -> Vec<O
             app,
             platform,
             env,
-            format!("{}-secrets", app.name),
+            names::app_secret(app),
             names::app_secret(app),
             format!("/apps/{}", platform.folder(app)),
         ));

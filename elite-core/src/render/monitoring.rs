@@ -81,7 +81,7 @@ pub fn pod_monitor(app: &AppSpec, plan: &PodPlan) -> Option<Object> {
     Some(Object::new(&PodMonitor {
         api_version: "monitoring.coreos.com/v1",
         kind: "PodMonitor",
-        metadata: meta(app, format!("{}-litestream", app.name)),
+        metadata: meta(app, crate::pod::names::pod_monitor(app)),
         spec: PodMonitorSpec {
             selector: LabelSelector { match_labels: Some(selector(app)), ..Default::default() },
             pod_metrics_endpoints: vec![PodMetricsEndpoint {

@@ -74,7 +74,7 @@ pub fn ingress(app: &AppSpec, platform: &Platform, env: Environment) -> Option<O
             }]),
             tls: Some(vec![net::IngressTLS {
                 hosts: Some(vec![host]),
-                secret_name: Some(format!("{}-tls", app.name)),
+                secret_name: Some(crate::pod::names::tls_secret(app)),
             }]),
             default_backend: None,
         }),

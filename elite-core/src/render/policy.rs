@@ -338,7 +338,8 @@ pub fn policy_exceptions(apps: &[crate::model::AppSpec], platform: &crate::platf
                 api_version: "kyverno.io/v2",
                 kind: "PolicyException",
                 metadata: ObjectMeta {
-                    name: Some(format!("{}-{}-{}", app.namespace(), app.name, e.kind.as_str())),
+                    // Dot-separated: a DNS subdomain whose labels are the names, valid whatever their lengths.
+                    name: Some(format!("{}.{}.{}", app.namespace(), app.name, e.kind.as_str())),
                     namespace: Some(platform.exception_namespace.clone()),
                     labels: Some(crate::facts::standard_labels(app)),
                     annotations: Some(BTreeMap::from([

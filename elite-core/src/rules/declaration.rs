@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Door, Hint, Rule, RuleId, Severity, Stage, Violation};
-use crate::model::{AppSpec, ProbeAction, Protocol, VolumeSource, Workload, path};
+use crate::model::{AppSpec, ProbeAction, Protocol, VolumeSource, path};
 use crate::names::{self, Format};
 use crate::platform::{METRICS_PORT, METRICS_PORT_NAME, RESERVED_APP_NAMES};
 use crate::pod::{self, ContainerRole, GENERATED_VOLUMES};
@@ -28,9 +28,10 @@ pub const DECL: Rule = Rule {
     cel: None,
 };
 
-/// The longest StatefulSet name: its pods' `controller-revision-hash` label is the name, `-` and
-/// a hash of up to 10 characters, and a label value holds at most 63.
-pub const MAX_STATEFULSET_NAME: usize = 52;
+/// The longest app name: each name the generator derives from it (`<app>-s3-credentials`, the
+/// longest) stays a 63-character DNS label. (A StatefulSet's pods also need room for the name, `-`
+/// and a revision hash of up to 10 characters in a label value: 52, which this bound keeps.)
+pub const MAX_APP_NAME: usize = 63 - pod::names::LONGEST_SUFFIX;
 /// The largest value of an `int32` field (probe seconds, UIDs).
 pub const INT32_MAX: u32 = i32::MAX as u32;
 
@@ -95,13 +96,14 @@ fn names_and_identity(app: &AppSpec, o: &mut Out) {
     if names::dns1123_label(&app.name).is_ok() {
         o.format(pointer!("name"), "app name", &app.name, Format::Dns1035Label);
     }
-    if app.workload == Workload::StatefulSet && app.name.len() > MAX_STATEFULSET_NAME {
+    if app.name.len() > MAX_APP_NAME && names::dns1123_label(&app.name).is_ok() {
         o.fail(
             pointer!("name"),
             format!(
-                "a StatefulSet's name may have at most {MAX_STATEFULSET_NAME} characters (its pods' controller-revision-hash label adds a hash); `{}` has {}",
+                "app name `{}` has {} characters; at most {MAX_APP_NAME}: the names derived from it (`{}-s3-credentials`) must stay DNS labels of 63",
                 app.name,
-                app.name.len()
+                app.name.len(),
+                app.name
             ),
         );
     }
@@ -188,6 +190,10 @@ fn volumes(app: &AppSpec, o: &mut Out) {
         let at = pointer!("volumes", i);
         if GENERATED_VOLUMES.contains(&v.name.as_str()) {
             o.fail(at.push("name"), format!("volume name `{}` is the generator's own", v.name));
+        }
+        let claim = pod::names::pvc(app, &v.name);
+        if !matches!(v.source, VolumeSource::EmptyDir(_)) && claim.len() > 63 && app.name.len() <= MAX_APP_NAME {
+            o.fail(at.push("name"), format!("its claim would be named `{claim}`, {} characters; a claim's name is a DNS label of at most 63", claim.len()));
         }
         match &v.source {
             VolumeSource::Pvc(p) => {

@@ -305,7 +305,7 @@ pub fn on_companion(x: &str, db: &str) -> bool {
 pub const DUR_5: Rule = Rule {
     id: RuleId::Dur5,
     title: "Each app replicates under its own S3 prefix (<bucket>/<namespace>/<app>/...); no two apps, no two databases, and no two pods share a replica path.",
-    rationale: "Two writers on one replica path corrupt it. Names and paths are compared normalized, and a database may not sit on another's -wal, -shm, -journal or Litestream directory.",
+    rationale: "Two writers on one replica path corrupt it. Names and paths are compared normalized, and a database may not sit on another's -wal, -shm, -journal or Litestream directory, nor under another's path (a file cannot be a folder).",
     severity: Severity::High,
     stages: &[Compile, Generator],
     hint: Hint {
@@ -339,6 +339,11 @@ pub const DUR_5: Rule = Rule {
                 for (x, y) in [(a, b), (b, a)] {
                     if on_companion(&x.path.value, &y.path.value) {
                         j.fail(&a.path.at, format!("database {} sits on a companion file of database {}", x.path.value, y.path.value));
+                    } else if path::is_strictly_under(&x.path.value, &y.path.value)
+                        && !f.main().is_some_and(|m| m.mounts.iter().any(|mm| mm.path == y.path.value))
+                    {
+                        // (A database at a mount point is DUR-4's error, not a second one here.)
+                        j.fail(&a.path.at, format!("database {} lies under {}, which is a database file, not a folder", x.path.value, y.path.value));
                     }
                 }
             }
@@ -619,14 +624,17 @@ fn dur_5_cel() -> Vec<Cel> {
         ),
         cel(
             format!(
-                "variables.dbs.all(t, size(variables.dbs.filter(u, {} == {})) == 1 && size(variables.dbs.filter(u, {} == {})) == 1 && !variables.dbs.exists(u, {}))",
+                "variables.dbs.all(t, size(variables.dbs.filter(u, {} == {})) == 1 && size(variables.dbs.filter(u, {} == {})) == 1 && !variables.dbs.exists(u, {} || ({}.startsWith({} + '/') && !(size(variables.mains) > 0 && has({MAIN}.volumeMounts) && {MAIN}.volumeMounts.exists(m, m.mountPath == {})))))",
                 db_name("u"),
                 db_name("t"),
                 db_path("u"),
                 db_path("t"),
                 c::on_companion(&db_path("t"), &db_path("u"), COMPANION_SUFFIXES),
+                db_path("t"),
+                db_path("u"),
+                db_path("u"),
             ),
-            "no two databases share a name or a path (and so a replica path)",
+            "no two databases share a name or a path (and so a replica path), and none lies under another",
         ),
     ]
 }

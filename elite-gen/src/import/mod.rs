@@ -40,6 +40,9 @@ pub enum ImportError {
     /// A name that must be an identifier in `#[elite]` cannot be one.
     #[error("`{}` cannot be written in #[elite]: the DSL writes this name as a Rust identifier", elite_core::names::printable(.0))]
     NotAnIdentifier(String),
+    /// Two volumes have one name: `mount(<name>, ...)` could not say which it mounts.
+    #[error("two volumes are named `{}`: #[elite] names a volume to mount it", elite_core::names::printable(.0))]
+    DuplicateVolume(String),
     /// A bug: the printed declaration does not parse.
     #[error("internal error: {0}")]
     Internal(String),

@@ -195,6 +195,9 @@ fn lines(s: &AppSpec) -> Result<Vec<Line>, ImportError> {
         push("/ingress".into(), t);
     }
     for (i, v) in s.volumes.iter().enumerate() {
+        if s.volumes[..i].iter().any(|o| o.name == v.name) {
+            return Err(ImportError::DuplicateVolume(v.name.clone()));
+        }
         let name = ident(&v.name)?;
         let Some((first, rest)) = v.mounts.split_first() else { continue };
         let mut opts = vec![{

@@ -4,11 +4,13 @@ use elite_core::model::{Access, ApiAccess, ApiResource, ExceptionKind, SecurityE
 
 use super::values::{Reader, get};
 use super::Draft;
+use crate::diagnostics::rule_message;
 use crate::keys::API_KEYS;
+use elite_core::rules::RuleId;
 use crate::syntax::{Node, Value};
 
 /// Each string of a list `v`, parsed; each error at its string.
-fn parsed<T: std::str::FromStr>(r: &mut Reader, v: &Value, what: &str, pointer: &str) -> Option<Vec<T>>
+fn parsed<T: std::str::FromStr>(r: &mut Reader, v: &Value, what: &str, pointer: &str, hint: &str) -> Option<Vec<T>>
 where
     T::Err: std::fmt::Display,
 {
@@ -29,7 +31,8 @@ where
                 out.push(t);
             }
             Err(e) => {
-                r.e.at(item.range(), format!("`{}` is not {what}: {e}", elite_core::names::printable(&s)));
+                let what_found = format!("`{}` is not {what}: {e}", elite_core::names::printable(&s));
+                r.e.at(item.range(), rule_message(RuleId::Decl, "DECL", &what_found, hint));
                 ok = false;
             }
         }
@@ -40,7 +43,8 @@ where
 /// `egress = ["internet:443", "infra/minio:9000"]`, `allow_from = ["media/prowlarr"]`.
 pub fn access(r: &mut Reader, node: &Node, d: &mut Draft, pointer: &str) {
     let Node::Assign { value, .. } = node else { return };
-    let Some(list) = parsed::<Access>(r, value, "an access rule", pointer) else { return };
+    let hint = "write `internet`, a network (`10.0.0.0/8`), an app (`media/prowlarr`) or a namespace (`media/*`), then optionally `:` and ports (`:443`, `:53/udp,53`)";
+    let Some(list) = parsed::<Access>(r, value, "an access rule", pointer, hint) else { return };
     if pointer == "/egress" {
         d.spec.egress = list;
     } else {
@@ -56,9 +60,10 @@ pub fn api(r: &mut Reader, node: &Node, d: &mut Draft) {
         r.e.at(node.range(), "`api(...)` names what the app reads: `api(read = [\"services\"])`");
         return;
     };
-    let Some(resources) = parsed::<ApiResource>(r, read, "an API resource (`services`, `ingresses.networking.k8s.io`)", "/api/read") else { return };
+    let hint = "name each resource by its plural and group: `services`, `ingresses.networking.k8s.io`";
+    let Some(resources) = parsed::<ApiResource>(r, read, "an API resource", "/api/read", hint) else { return };
     if resources.is_empty() {
-        r.e.at(range, "`api(read = [...])` names at least one resource");
+        r.e.at(range, rule_message(RuleId::Decl, "DECL", "`api(read = [])` names no resource: an app that reads the API says what it reads", hint));
         return;
     }
     d.spec.api = Some(ApiAccess { read: resources });
