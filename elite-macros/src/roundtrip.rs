@@ -82,3 +82,75 @@ fn the_generated_cases_cover_both_verdicts() {
     assert!(accepted >= 500 && rejected >= 500, "{accepted} accepted, {rejected} rejected");
 }
 
+
+/// Strings a hostile manifest may hold: quotes, brackets, newlines, Rust syntax, Unicode
+/// direction controls, keywords, empty.
+fn hostile_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(vec!["app", "http", "config", "TZ", "API_KEY", "self", "r#type", "fn", "_", "a-b", "a_b", "Ab", "0x", "/config", "/data/x.db", "nginx:1.27"]).prop_map(String::from),
+        3 => prop::sample::select(vec!["\"), evil(\"", "a\nb", "x = 1), y(", "#[elite]", "*/ evil /*", "// evil", "\u{202e}evil", "é", "", " ", "\\", "{}", "[]", "'", "\"", "a\u{0}b"]).prop_map(String::from),
+        1 => "[ -~]{0,12}",
+    ]
+}
+
+/// A Deployment with hostile names and values everywhere the import reads one.
+fn hostile_workload() -> impl Strategy<Value = serde_json::Value> {
+    let s = hostile_string;
+    (s(), s(), s(), s(), prop::collection::vec((s(), s()), 0..4), prop::collection::vec((s(), 1u16..65535), 0..3), prop::collection::vec((s(), s()), 0..3), prop::collection::vec(s(), 0..3)).prop_map(
+        |(name, namespace, container, image, env, ports, mounts, args)| {
+            serde_json::json!({
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": { "name": name, "namespace": namespace },
+                "spec": { "template": { "spec": {
+                    "containers": [{
+                        "name": container,
+                        "image": image,
+                        "args": args,
+                        "env": env.iter().map(|(n, v)| serde_json::json!({"name": n, "value": v})).collect::<Vec<_>>(),
+                        "ports": ports.iter().map(|(n, p)| serde_json::json!({"name": n, "containerPort": p})).collect::<Vec<_>>(),
+                        "volumeMounts": mounts.iter().map(|(n, p)| serde_json::json!({"name": n, "mountPath": p})).collect::<Vec<_>>(),
+                    }],
+                    "volumes": mounts.iter().map(|(n, _)| serde_json::json!({"name": n, "emptyDir": {}})).collect::<Vec<_>>(),
+                }}}
+            })
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Whatever a manifest holds, the import prints one struct, and every name and value it
+    /// kept reads back as it was (an identifier or a string literal, never code).
+    #[test]
+    fn a_hostile_manifest_imports_to_one_struct_that_reads_back_exactly(w in hostile_workload()) {
+        let Ok(imp) = elite_gen::import::import(&[w], "hostile.yaml") else { return Ok(()) };
+        let Ok(text) = declaration(&imp) else { return Ok(()) };
+        let file = syn::parse_file(&text).expect("parses");
+        prop_assert_eq!(file.items.len(), 1, "{}", text);
+        let (read, errors) = read_back(&text);
+        match read {
+            Some(r) => prop_assert_eq!(r, imp.spec, "read back differently:\n{}", text),
+            None => prop_assert!(!check_app(&imp.spec, Door::Dsl).is_empty(), "{} reading errors on an accepted import:\n{}", errors, text),
+        }
+    }
+}
+
+/// The hostile property is only as good as its cases: many hostile manifests import and print.
+#[test]
+fn many_hostile_manifests_import_and_print() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = hostile_workload();
+    let (mut imported_n, mut printed) = (0, 0);
+    for _ in 0..2000 {
+        let w = strategy.new_tree(&mut runner).expect("a case").current();
+        if let Ok(imp) = elite_gen::import::import(&[w], "hostile.yaml") {
+            imported_n += 1;
+            printed += usize::from(declaration(&imp).is_ok());
+        }
+    }
+    eprintln!("2000 hostile manifests: {imported_n} imported, {printed} printed");
+    assert!(printed >= 600, "{imported_n} imported, {printed} printed");
+}

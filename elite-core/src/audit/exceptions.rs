@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{Audit, FindingStatus};
+use super::{Audit, FindingStatus, Workload};
 use crate::facts::exception_key;
 use crate::rules::RuleId;
 
@@ -63,42 +63,47 @@ pub fn grants_of(exception: &Value) -> Vec<Grant> {
     out
 }
 
-/// Suppresses the failing security findings whose exception is both claimed and granted, and
-/// lists the claims it ignored, with why.
+/// Suppresses the failing security findings whose exception the repository grants, and lists
+/// the claims it ignored, with why.
 pub fn suppress(a: &mut Audit, grants: &BTreeSet<Grant>) {
     for w in &mut a.workloads {
-        let claimed: BTreeMap<String, String> = w
-            .facts
-            .pod_annotations
-            .value
-            .iter()
-            .chain(w.facts.workload_annotations.value.iter())
-            .filter_map(|(k, v)| k.strip_prefix(EXCEPTION_ANNOTATION).map(|r| (r.to_ascii_lowercase(), v.clone())))
-            .collect();
-        let ns = w.namespace.clone().unwrap_or_default();
-        let grant = |key: &str| grants.iter().find(|g| (g.namespace == "*" || g.namespace == ns) && g.name == w.name && g.rule == key);
-        let granted = |key: &str| grant(key).is_some();
-        for f in &mut w.findings {
-            if f.status != FindingStatus::Fail || !exceptable(f.rule) {
-                continue;
-            }
-            let keys = [exception_key(f.rule, None), exception_key(f.rule, f.check)];
-            if let Some((key, g)) = keys.iter().rev().find_map(|k| grant(k).map(|g| (k, g))) {
-                let reason = if g.reason.is_empty() { claimed.get(key).map(|r| r.trim().to_owned()).unwrap_or_default() } else { g.reason.clone() };
-                f.status = FindingStatus::Suppressed;
-                f.suppressed_by = Some(format!("exception {key} granted: {}", crate::names::printable(&reason)));
-            }
-        }
-        let mut ignored = Vec::new();
-        for key in claimed.keys() {
-            match RuleId::parse(key.split('.').next().unwrap_or_default()) {
-                None => ignored.push(format!("{}: not a rule id", crate::names::printable(key))),
-                Some(r) if !exceptable(r) => ignored.push(format!("{key}: {r} cannot be excepted (only the security rules can)")),
-                Some(_) if !granted(key) => ignored.push(format!("{key}: claimed by the object but not granted in the repository")),
-                Some(_) => {}
-            }
-        }
-        w.ignored_exceptions = ignored;
-        w.rejudge();
+        suppress_workload(w, grants);
     }
+}
+
+/// [`suppress`] on one workload.
+pub fn suppress_workload(w: &mut Workload, grants: &BTreeSet<Grant>) {
+    let claimed: BTreeMap<String, String> = w
+        .facts
+        .pod_annotations
+        .value
+        .iter()
+        .chain(w.facts.workload_annotations.value.iter())
+        .filter_map(|(k, v)| k.strip_prefix(EXCEPTION_ANNOTATION).map(|r| (r.to_ascii_lowercase(), v.clone())))
+        .collect();
+    let ns = w.namespace.clone().unwrap_or_default();
+    let grant = |key: &str| grants.iter().find(|g| (g.namespace == "*" || g.namespace == ns) && g.name == w.name && g.rule == key);
+    let granted = |key: &str| grant(key).is_some();
+    for f in &mut w.findings {
+        if f.status != FindingStatus::Fail || !exceptable(f.rule) {
+            continue;
+        }
+        let keys = [exception_key(f.rule, None), exception_key(f.rule, f.check)];
+        if let Some((key, g)) = keys.iter().rev().find_map(|k| grant(k).map(|g| (k, g))) {
+            let reason = if g.reason.is_empty() { claimed.get(key).map(|r| r.trim().to_owned()).unwrap_or_default() } else { g.reason.clone() };
+            f.status = FindingStatus::Suppressed;
+            f.suppressed_by = Some(format!("exception {key} granted: {}", crate::names::printable(&reason)));
+        }
+    }
+    let mut ignored = Vec::new();
+    for key in claimed.keys() {
+        match RuleId::parse(key.split('.').next().unwrap_or_default()) {
+            None => ignored.push(format!("{}: not a rule id", crate::names::printable(key))),
+            Some(r) if !exceptable(r) => ignored.push(format!("{key}: {r} cannot be excepted (only the security rules can)")),
+            Some(_) if !granted(key) => ignored.push(format!("{key}: claimed by the object but not granted in the repository")),
+            Some(_) => {}
+        }
+    }
+    w.ignored_exceptions = ignored;
+    w.rejudge();
 }

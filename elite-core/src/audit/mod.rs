@@ -30,7 +30,7 @@ use crate::facts::{WorkloadFacts, from_manifest, workload_kind};
 use crate::pointer::Pointer;
 use crate::rules::{CATALOG, Outcome, RuleId, Severity, applies_to_run_to_completion, judge};
 
-pub use output::{json, sarif, table, JSON_SCHEMA, SarifOptions};
+pub use output::{Format, JSON_SCHEMA, SarifOptions, Writer, json, sarif, table};
 
 /// The verdict of one rule on one workload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -174,6 +174,109 @@ pub struct Audit {
     pub unreadable: Vec<Unreadable>,
 }
 
+/// What an audit reports to, one result at a time: an [`Audit`] collects them, a [`Writer`]
+/// writes them out as they come (so memory stays proportional to the largest object).
+pub trait Sink {
+    /// A workload judged.
+    fn workload(&mut self, w: Workload);
+    /// A workload kind without a pod template.
+    fn partial(&mut self, p: Partial);
+    /// An object of another kind.
+    fn skipped(&mut self);
+    /// An input that could not be read.
+    fn unreadable(&mut self, u: Unreadable);
+}
+
+impl Sink for Audit {
+    fn workload(&mut self, w: Workload) {
+        self.workloads.push(w);
+    }
+    fn partial(&mut self, p: Partial) {
+        self.partial.push(p);
+    }
+    fn skipped(&mut self) {
+        self.skipped += 1;
+    }
+    fn unreadable(&mut self, u: Unreadable) {
+        self.unreadable.push(u);
+    }
+}
+
+/// The counts of an audit, and what decides its exit status.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// Workloads judged.
+    pub workloads: usize,
+    /// Of them, those that claim Elite.
+    pub claiming_elite: usize,
+    /// Of those, the ones failing a rule.
+    pub claiming_elite_failing: usize,
+    /// Workloads failing no rule.
+    pub elite: usize,
+    /// Partial objects.
+    #[serde(rename = "partialObjects")]
+    pub partial: usize,
+    /// Objects of other kinds.
+    #[serde(rename = "skippedObjects")]
+    pub skipped: usize,
+    /// Unreadable inputs.
+    pub unreadable: usize,
+    /// The most severe failing finding of a workload that claims Elite.
+    #[serde(skip)]
+    pub worst_claiming: Option<Severity>,
+    /// The most severe failing finding of any workload.
+    #[serde(skip)]
+    pub worst: Option<Severity>,
+}
+
+impl Summary {
+    /// Counts one workload.
+    pub fn count_workload(&mut self, w: &Workload) {
+        self.workloads += 1;
+        self.elite += usize::from(w.elite);
+        let worst = w.findings.iter().filter(|f| f.status == FindingStatus::Fail).map(|f| f.severity).max();
+        self.worst = self.worst.max(worst);
+        if w.claims_elite {
+            self.claiming_elite += 1;
+            self.claiming_elite_failing += usize::from(!w.elite);
+            self.worst_claiming = self.worst_claiming.max(worst);
+        }
+    }
+    /// Whether a failing finding at `fail_on` or above concerns a workload that claims Elite (any
+    /// workload, with `strict`).
+    pub fn fails(&self, strict: bool, fail_on: Severity) -> bool {
+        let worst = if strict { self.worst } else { self.worst_claiming };
+        worst.is_some_and(|s| s >= fail_on)
+    }
+}
+
+/// Judges the YAML read from `input` (named `file`), within `limits`, into `sink`.
+pub fn read_into(sink: &mut dyn Sink, file: &str, input: impl Read, limits: &yaml::Limits) {
+    let result = yaml::read(input, limits, |object| object_into(sink, file, &object, &|p| (file.to_owned(), object.line_of(p))));
+    if let Err(e) = result {
+        sink.unreadable(unreadable_yaml(file, &e));
+    }
+}
+
+/// Judges one object into `sink`; `locate` turns a pointer into the object into the file and
+/// line of that field (the object's own file, or the one a build took the field from).
+pub fn object_into(sink: &mut dyn Sink, file: &str, object: &yaml::Object, locate: &dyn Fn(&Pointer) -> (String, usize)) {
+    let value = &object.value;
+    match from_manifest(value) {
+        Some(facts) => sink.workload(judge_workload(file, &facts, locate)),
+        None if workload_kind(value).is_some() => sink.partial(Partial {
+            file: file.to_owned(),
+            line: object.line(),
+            kind: value["kind"].as_str().unwrap_or_default().to_owned(),
+            name: value["metadata"]["name"].as_str().unwrap_or_default().to_owned(),
+        }),
+        None if value.get("kind").and_then(|k| k.as_str()).is_some_and(|k| k.ends_with("List")) => {}
+        None if value.is_object() => sink.skipped(),
+        None => {}
+    }
+}
+
 impl Audit {
     /// Judges the YAML `text` read from `file` and adds its workloads.
     pub fn add(&mut self, file: &str, text: &str) {
@@ -182,33 +285,33 @@ impl Audit {
 
     /// Judges the YAML read from `input` (named `file`), within `limits`.
     pub fn add_reader(&mut self, file: &str, input: impl Read, limits: &yaml::Limits) {
-        let result = yaml::read(input, limits, |object| self.add_object(file, &object, &|p| (file.to_owned(), object.line_of(p))));
-        if let Err(e) = result {
-            self.unreadable.push(unreadable_yaml(file, &e));
-        }
+        read_into(self, file, input, limits);
     }
 
-    /// Judges one object; `locate` turns a pointer into the object into the file and line of
-    /// that field (the object's own file, or the one a build took the field from).
+    /// Judges one object (see [`object_into`]).
     pub fn add_object(&mut self, file: &str, object: &yaml::Object, locate: &dyn Fn(&Pointer) -> (String, usize)) {
-        let value = &object.value;
-        match from_manifest(value) {
-            Some(facts) => self.workloads.push(judge_workload(file, &facts, locate)),
-            None if workload_kind(value).is_some() => self.partial.push(Partial {
-                file: file.to_owned(),
-                line: object.line(),
-                kind: value["kind"].as_str().unwrap_or_default().to_owned(),
-                name: value["metadata"]["name"].as_str().unwrap_or_default().to_owned(),
-            }),
-            None if value.get("kind").and_then(|k| k.as_str()).is_some_and(|k| k.ends_with("List")) => {}
-            None if value.is_object() => self.skipped += 1,
-            None => {}
-        }
+        object_into(self, file, object, locate);
     }
 
     /// Whether every workload that claims Elite passes (and, with `strict`, every workload).
     pub fn passes(&self, strict: bool) -> bool {
         self.workloads.iter().all(|w| w.elite || !(w.claims_elite || strict))
+    }
+
+    /// Sends everything this audit holds to `sink`, in order.
+    pub fn replay(&self, sink: &mut dyn Sink) {
+        for w in &self.workloads {
+            sink.workload(w.clone());
+        }
+        for p in &self.partial {
+            sink.partial(p.clone());
+        }
+        for _ in 0..self.skipped {
+            sink.skipped();
+        }
+        for u in &self.unreadable {
+            sink.unreadable(u.clone());
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use elite_core::Pointer;
 use elite_core::audit::yaml::{self, Limits};
-use elite_core::audit::{Audit, InputProblem, Unreadable};
+use elite_core::audit::{InputProblem, Sink, Unreadable, object_into};
 
 use super::Options;
 use super::walk::{normalize, references, unbuildable};
@@ -205,27 +205,21 @@ enum Ended {
     Failed(std::io::Error),
 }
 
-/// Builds the kustomization in `dir` and audits what it builds; false when it cannot be built
-/// (the problem is recorded).
-pub fn build(dir: &Path, options: &Options, audit: &mut Audit) -> bool {
-    let before = audit.unreadable.len();
-    build_into(dir, options, audit);
-    audit.unreadable.len() == before
-}
-
-fn build_into(dir: &Path, options: &Options, audit: &mut Audit) {
+/// Builds the kustomization in `dir` and sends what it builds to `sink`; the problem when it
+/// cannot be built (the caller reports it).
+pub fn build(dir: &Path, options: &Options, sink: &mut dyn Sink) -> Result<(), Unreadable> {
     let shown = dir.display().to_string();
-    let fail = |audit: &mut Audit, message: String| audit.unreadable.push(Unreadable { file: shown.clone(), line: 0, problem: InputProblem::Build, message });
+    let fail = |message: String| Err(Unreadable { file: shown.clone(), line: 0, problem: InputProblem::Build, message });
     if let Some(why) = unbuildable(dir) {
-        return fail(audit, why);
+        return fail(why);
     }
     let Some(mut cmd) = kustomize() else {
-        return fail(audit, format!("{shown} holds a kustomization: building it needs `kustomize` or `kubectl` on PATH (or audit its files alone with --no-build)"));
+        return fail(format!("{shown} holds a kustomization: building it needs `kustomize` or `kubectl` on PATH (or audit its files alone with --no-build)"));
     };
     let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
     let wrapper = match tempfile::tempdir() {
         Ok(w) => w,
-        Err(e) => return fail(audit, format!("cannot create a temporary folder: {e}")),
+        Err(e) => return fail(format!("cannot create a temporary folder: {e}")),
     };
     let wrap = std::fs::canonicalize(wrapper.path()).unwrap_or_else(|_| wrapper.path().to_owned());
     let target = relative(&wrap, &abs);
@@ -234,15 +228,15 @@ fn build_into(dir: &Path, options: &Options, audit: &mut Audit) {
         serde_json::to_string(&target.to_string_lossy()).unwrap_or_default()
     );
     if let Err(e) = std::fs::write(wrap.join("kustomization.yaml"), k) {
-        return fail(audit, format!("cannot write a temporary kustomization: {e}"));
+        return fail(format!("cannot write a temporary kustomization: {e}"));
     }
     let mut child = match cmd.arg(&wrap).spawn() {
         Ok(c) => c,
-        Err(e) => return fail(audit, format!("cannot run kustomize: {e}")),
+        Err(e) => return fail(format!("cannot run kustomize: {e}")),
     };
     let (Some(stdout), Some(mut stderr)) = (child.stdout.take(), child.stderr.take()) else {
         let _ = child.kill();
-        return fail(audit, "cannot read kustomize's output".into());
+        return fail("cannot read kustomize's output".into());
     };
     // Kustomize's errors, bounded, drained so that it never blocks on them.
     let errors = std::thread::spawn(move || {
@@ -330,26 +324,27 @@ fn build_into(dir: &Path, options: &Options, audit: &mut Audit) {
             });
             (origin_file.clone(), nearest)
         };
-        audit.add_object(&origin_file, &object, &locate);
+        object_into(sink, &origin_file, &object, &locate);
     });
     let _ = done.send(result.is_ok());
     let ended = watchdog.join().unwrap_or_else(|_| Ended::Failed(std::io::Error::other("the build's watchdog panicked")));
     let stderr = errors.join().unwrap_or_default();
     match ended {
         Ended::TimedOut => {
-            return fail(audit, format!("kustomize did not finish building {shown} within {} s (a FIFO or a very slow file?); raise --build-timeout if the build is just large", timeout.as_secs()));
+            return fail(format!("kustomize did not finish building {shown} within {} s (a FIFO or a very slow file?); raise --build-timeout if the build is just large", timeout.as_secs()));
         }
-        Ended::Failed(e) => return fail(audit, format!("cannot run kustomize: {e}")),
+        Ended::Failed(e) => return fail(format!("cannot run kustomize: {e}")),
         Ended::Done(status) if !status.success() && result.is_ok() => {
             let err = stderr.trim().trim_start_matches("Error: ").trim_start_matches("error: ").replace(&wrap.display().to_string(), &shown);
-            return fail(audit, format!("kustomize cannot build {shown}: {}", elite_core::names::printable_max(&err, 600)));
+            return fail(format!("kustomize cannot build {shown}: {}", elite_core::names::printable_max(&err, 600)));
         }
         Ended::Done(_) => {}
     }
     if let Err(e) = result {
         let problem = if matches!(e.kind, yaml::YamlErrorKind::Syntax(_) | yaml::YamlErrorKind::DuplicateKey { .. }) { InputProblem::Syntax } else { InputProblem::Limit };
-        audit.unreadable.push(Unreadable { file: shown.clone(), line: e.line, problem, message: format!("the build of {shown} ({objects} objects read): {e}") });
+        return Err(Unreadable { file: shown.clone(), line: e.line, problem, message: format!("the build of {shown} ({objects} objects read): {e}") });
     }
+    Ok(())
 }
 
 /// A reader that fails, rather than ends, past `left` bytes: a truncated build must not read as

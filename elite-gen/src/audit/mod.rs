@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use elite_core::audit::yaml::Limits;
-use elite_core::audit::{Audit, FindingStatus, InputProblem, Unreadable};
+use elite_core::audit::{Audit, InputProblem, Partial, Sink, Unreadable, Workload, read_into};
 use elite_core::rules::{RuleId, Severity};
 
 pub use exceptions::{EXCEPTION_ANNOTATION, Grant, GrantError, exceptable, grants};
@@ -55,65 +55,97 @@ impl Default for Options {
 }
 
 /// Audits one file.
-fn file(path: &Path, options: &Options, audit: &mut Audit) {
+fn file(path: &Path, options: &Options, sink: &mut dyn Sink) {
     let name = path.display().to_string();
     match std::fs::File::open(path) {
-        Ok(f) => audit.add_reader(&name, f, &options.limits),
-        Err(e) => audit.unreadable.push(Unreadable { file: name.clone(), line: 0, problem: InputProblem::Unreadable, message: format!("cannot read {name}: {e}") }),
+        Ok(f) => read_into(sink, &name, f, &options.limits),
+        Err(e) => sink.unreadable(Unreadable { file: name.clone(), line: 0, problem: InputProblem::Unreadable, message: format!("cannot read {name}: {e}") }),
     }
 }
 
-/// Audits every path (files, folders, `-` for standard input); unreadable inputs are recorded,
-/// never fatal. Then filters and suppresses findings as `options` say.
+/// Audits every path (files, folders, `-` for standard input) into an [`Audit`] held in memory.
 pub fn audit_paths(paths: &[PathBuf], options: &Options) -> Audit {
     let mut a = Audit::default();
+    audit_into(paths, options, &mut a);
+    a
+}
+
+/// Audits every path into `sink`, each workload filtered and its exceptions applied as
+/// `options` say before the sink sees it; unreadable inputs are reported, never fatal.
+pub fn audit_into(paths: &[PathBuf], options: &Options, sink: &mut dyn Sink) {
+    let mut filtered = Filtered { options, inner: sink };
     let mut built: BTreeSet<PathBuf> = BTreeSet::new();
-    for input in walk::inputs(paths, options.build, &mut a) {
+    for input in walk::inputs(paths, options.build, &mut filtered) {
         match input {
-            walk::Input::Stdin => a.add_reader("-", std::io::stdin().lock(), &options.limits),
-            walk::Input::File(f) => file(&f, options, &mut a),
-            walk::Input::Build(d) => build_or_fall_back(&d, options, &mut a, &mut built),
+            walk::Input::Stdin => read_into(&mut filtered, "-", std::io::stdin().lock(), &options.limits),
+            walk::Input::File(f) => file(&f, options, &mut filtered),
+            walk::Input::Build(d) => build_or_fall_back(&d, options, &mut filtered, &mut built),
         }
     }
-    filter(&mut a, options);
-    a
+}
+
+/// Applies `--include`/`--exclude` and the granted exceptions to each workload on its way.
+struct Filtered<'a> {
+    options: &'a Options,
+    inner: &'a mut dyn Sink,
+}
+
+impl Sink for Filtered<'_> {
+    fn workload(&mut self, mut w: Workload) {
+        filter_workload(&mut w, self.options);
+        self.inner.workload(w);
+    }
+    fn partial(&mut self, p: Partial) {
+        self.inner.partial(p);
+    }
+    fn skipped(&mut self) {
+        self.inner.skipped();
+    }
+    fn unreadable(&mut self, u: Unreadable) {
+        self.inner.unreadable(u);
+    }
 }
 
 /// Builds `dir`; when it cannot be built (an overlay with a broken patch), builds the
 /// kustomizations it uses instead, so that one broken overlay does not hide its base.
-fn build_or_fall_back(dir: &Path, options: &Options, a: &mut Audit, built: &mut BTreeSet<PathBuf>) {
+fn build_or_fall_back(dir: &Path, options: &Options, sink: &mut dyn Sink, built: &mut BTreeSet<PathBuf>) {
     let mut todo = vec![dir.to_path_buf()];
     while let Some(d) = todo.pop() {
         if !built.insert(d.clone()) {
             continue;
         }
-        if build::build(&d, options, a) {
-            continue;
+        let Err(mut problem) = build::build(&d, options, sink) else { continue };
+        let used: Vec<PathBuf> = walk::kustomization_of(&d)
+            .map(|k| walk::references(&k).dirs.into_iter().filter(|u| walk::kustomization_of(u).is_some()).collect())
+            .unwrap_or_default();
+        if !used.is_empty() {
+            let names: Vec<String> = used.iter().map(|u| u.display().to_string()).collect();
+            problem.message.push_str(&format!(" (what it uses is audited instead: {})", names.join(", ")));
         }
-        if let Some(k) = walk::kustomization_of(&d) {
-            let used: Vec<PathBuf> = walk::references(&k).dirs.into_iter().filter(|u| walk::kustomization_of(u).is_some()).collect();
-            if let (Some(last), false) = (a.unreadable.last_mut(), used.is_empty()) {
-                let names: Vec<String> = used.iter().map(|u| u.display().to_string()).collect();
-                last.message.push_str(&format!(" (what it uses is audited instead: {})", names.join(", ")));
-            }
-            todo.extend(used.into_iter().rev());
-        }
+        sink.unreadable(problem);
+        todo.extend(used.into_iter().rev());
     }
 }
 
-/// Applies `--include`/`--exclude` and the granted exceptions.
+/// Applies `--include`/`--exclude` and the granted exceptions to the workloads of `a`.
 pub fn filter(a: &mut Audit, options: &Options) {
     for w in &mut a.workloads {
-        w.findings.retain(|f| (options.include.is_empty() || options.include.contains(&f.rule)) && !options.exclude.contains(&f.rule));
+        filter_workload(w, options);
     }
-    exceptions::suppress(a, &options.grants);
+}
+
+fn filter_workload(w: &mut Workload, options: &Options) {
+    w.findings.retain(|f| (options.include.is_empty() || options.include.contains(&f.rule)) && !options.exclude.contains(&f.rule));
+    exceptions::suppress_workload(w, &options.grants);
 }
 
 /// Whether the audit fails with `--fail-on severity` (every failing finding of an Elite-claiming
 /// workload, or of any with `strict`, at or above it).
 pub fn fails(a: &Audit, strict: bool, fail_on: Severity) -> bool {
-    a.workloads.iter().any(|w| {
-        (w.claims_elite || strict) && w.findings.iter().any(|f| f.status == FindingStatus::Fail && f.severity >= fail_on)
-    })
+    let mut s = elite_core::audit::Summary::default();
+    for w in &a.workloads {
+        s.count_workload(w);
+    }
+    s.fails(strict, fail_on)
 }
 

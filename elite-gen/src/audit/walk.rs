@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use elite_core::audit::yaml::{self, Limits};
-use elite_core::audit::{Audit, InputProblem, Unreadable};
+use elite_core::audit::{InputProblem, Sink, Unreadable};
 
 /// The file names Kustomize reads as a kustomization.
 pub const KUSTOMIZATION_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -123,12 +123,12 @@ pub fn is_yaml(p: &Path) -> bool {
     p.extension().is_some_and(|x| x == "yaml" || x == "yml")
 }
 
-fn unreadable(audit: &mut Audit, file: &Path, message: String) {
-    audit.unreadable.push(Unreadable { file: file.display().to_string(), line: 0, problem: InputProblem::Unreadable, message });
+fn unreadable(sink: &mut dyn Sink, file: &Path, message: String) {
+    sink.unreadable(Unreadable { file: file.display().to_string(), line: 0, problem: InputProblem::Unreadable, message });
 }
 
-/// What to audit under `paths`; paths that cannot be read are recorded in `audit`.
-pub fn inputs(paths: &[PathBuf], build: bool, audit: &mut Audit) -> Vec<Input> {
+/// What to audit under `paths`; paths that cannot be read are reported to `sink`.
+pub fn inputs(paths: &[PathBuf], build: bool, sink: &mut dyn Sink) -> Vec<Input> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
@@ -138,7 +138,7 @@ pub fn inputs(paths: &[PathBuf], build: bool, audit: &mut Audit) -> Vec<Input> {
         let meta = match std::fs::metadata(p) {
             Ok(m) => m,
             Err(e) => {
-                unreadable(audit, p, format!("cannot read {}: {e}", p.display()));
+                unreadable(sink, p, format!("cannot read {}: {e}", p.display()));
                 continue;
             }
         };
@@ -147,16 +147,16 @@ pub fn inputs(paths: &[PathBuf], build: bool, audit: &mut Audit) -> Vec<Input> {
             continue;
         }
         if !meta.is_dir() {
-            unreadable(audit, p, format!("{} is not a regular file or a folder", p.display()));
+            unreadable(sink, p, format!("{} is not a regular file or a folder", p.display()));
             continue;
         }
-        out.extend(folder(p, build, audit));
+        out.extend(folder(p, build, sink));
     }
     out
 }
 
 /// The inputs of one folder.
-fn folder(p: &Path, build: bool, audit: &mut Audit) -> Vec<Input> {
+fn folder(p: &Path, build: bool, sink: &mut dyn Sink) -> Vec<Input> {
     let mut files: Vec<PathBuf> = Vec::new();
     let mut kustomization_dirs: Vec<PathBuf> = Vec::new();
     let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
@@ -167,7 +167,7 @@ fn folder(p: &Path, build: bool, audit: &mut Audit) -> Vec<Input> {
                 // A link loop is skipped (its files are reached once anyway); an unreadable
                 // folder is named.
                 if !e.to_string().to_ascii_lowercase().contains("loop") {
-                    unreadable(audit, p, elite_core::names::printable(&e.to_string()));
+                    unreadable(sink, p, elite_core::names::printable(&e.to_string()));
                 }
                 continue;
             }

@@ -10,7 +10,7 @@ use elite_core::audit::{self, SarifOptions};
 use elite_core::rules::{RuleId, Severity};
 
 use super::{FINDINGS, INPUT_ERROR, input_error};
-use crate::audit::{Options, audit_paths, fails, grants};
+use crate::audit::{Options, audit_into, grants};
 
 /// Judges any Kubernetes YAML with the Elite rules.
 #[derive(Debug, Args)]
@@ -112,16 +112,23 @@ pub fn run(args: &AuditArgs, config: Option<&Path>) -> ExitCode {
         exclude: args.exclude.iter().copied().collect(),
         grants,
     };
-    let a = audit_paths(&args.paths, &options);
-    let text = match args.format {
-        Format::Table => audit::table(&a),
-        Format::Json => audit::json(&a),
-        Format::Sarif => audit::sarif(&a, &SarifOptions { version: env!("CARGO_PKG_VERSION").into(), root: repository_root(), rules_url: RULES_URL.into(), base: std::env::current_dir().ok() }),
+    // Written as it runs: memory stays proportional to the largest object, not the input.
+    let format = match args.format {
+        Format::Table => audit::Format::Table,
+        Format::Json => audit::Format::Json,
+        Format::Sarif => audit::Format::Sarif,
     };
-    println!("{}", text.trim_end());
-    if !a.unreadable.is_empty() {
+    let sarif = SarifOptions { version: env!("CARGO_PKG_VERSION").into(), root: repository_root(), rules_url: RULES_URL.into(), base: std::env::current_dir().ok() };
+    let stdout = std::io::stdout();
+    let mut writer = audit::Writer::new(std::io::BufWriter::new(stdout.lock()), format, sarif);
+    audit_into(&args.paths, &options, &mut writer);
+    let summary = match writer.finish() {
+        Ok(s) => s,
+        Err(e) => return input_error(format!("cannot write the audit: {e}")),
+    };
+    if summary.unreadable > 0 {
         ExitCode::from(INPUT_ERROR)
-    } else if fails(&a, args.strict, args.fail_on) {
+    } else if summary.fails(args.strict, args.fail_on) {
         ExitCode::from(FINDINGS)
     } else {
         ExitCode::SUCCESS

@@ -92,11 +92,17 @@ pub fn read_file(file: &std::path::Path, limits: &Limits) -> Result<Vec<Value>, 
     read_objects(&name, f, limits)
 }
 
-/// The objects import needs from `input`.
+/// The objects import needs from `input`: the first workload, and the claims, ConfigMaps and
+/// Services beside it (a later workload is dropped as it is read: a cluster dump of thousands
+/// costs one).
 pub fn read_objects(name: &str, input: impl std::io::Read, limits: &Limits) -> Result<Vec<Value>, ImportError> {
     let mut objects = Vec::new();
+    let mut have_workload = false;
     yaml::read(input, limits, |o| {
-        if o.value["kind"].as_str().is_some_and(|k| KEPT_KINDS.contains(&k)) {
+        let kind = o.value["kind"].as_str().unwrap_or_default();
+        let workload = matches!(kind, "Deployment" | "StatefulSet");
+        if KEPT_KINDS.contains(&kind) && !(workload && have_workload) {
+            have_workload |= workload;
             objects.push(o.value);
         }
     })
@@ -246,7 +252,7 @@ fn size(imp: &mut Imported, r: &Value) {
     let (mr, ml) = (q("requests", "memory", parse_memory_bytes), q("limits", "memory", parse_memory_bytes));
     let (Some(cl), Some(ml)) = (cl.or(cr), ml.or(mr)) else {
         imp.spec.size = Some(Size::Small);
-        imp.note("/size", "SIZE-1: the main container sets no CPU or memory limit: Small assumed");
+        imp.note("/size", "SIZE-1: the main container sets no CPU or memory limit Kubernetes would accept: Small assumed");
         return;
     };
     // Memory: request = limit (SIZE-2), in whole MiB, rounded up.

@@ -31,10 +31,17 @@ pub fn exact_ident(name: &str) -> Result<Ident, ImportError> {
 }
 
 fn any_ident(s: &str, name: &str) -> Result<Ident, ImportError> {
+    // ASCII letters, digits and `_`, not starting with a digit: what every name the DSL writes as
+    // an identifier allows. (Checked before any parser sees it: `r#x` parses as an identifier.)
+    let shape = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && s != "_";
+    if !shape {
+        return Err(ImportError::NotAnIdentifier(name.to_owned()));
+    }
     if syn::parse_str::<syn::Ident>(s).is_ok() {
         return Ok(Ident::new(s, Span::call_site()));
     }
-    if !s.is_empty() && syn::parse_str::<syn::Ident>(&format!("r#{s}")).is_ok() {
+    // A keyword: raw (`r#type`), except those Rust does not allow raw.
+    if !["self", "Self", "super", "crate"].contains(&s) {
         return Ok(Ident::new_raw(s, Span::call_site()));
     }
     Err(ImportError::NotAnIdentifier(name.to_owned()))
