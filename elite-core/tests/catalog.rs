@@ -158,6 +158,17 @@ fn paths_are_judged_normalized() {
     let v = broken(base().config_sync("/config/../etc", Vec::<String>::new()));
     assert!(v.iter().any(|(r, a)| *r == RuleId::Dur3 && a == "/durability/configSync/dir"), "{v:?}");
     assert!(broken(base().config_sync("/config/", Vec::<String>::new())).is_empty());
+    // A blank or a shell metacharacter in a database path or in the synced directory would be
+    // split by the restore and sync scripts (and break the durability summary the audit reads).
+    assert_only(db("/config/a b.db"), RuleId::Dur4, "/durability/databases/1/path");
+    let spaced = |dir: &str| {
+        base().volume("media", "/media files", pvc(1)).config_sync(dir, Vec::<String>::new())
+    };
+    assert!(broken(spaced("/config")).is_empty(), "a mount path may hold a blank when nothing syncs it");
+    for dir in ["/media files", "/config/$x", "/config/*"] {
+        let v = broken(spaced(dir));
+        assert!(v.iter().any(|(r, a)| *r == RuleId::Dur3 && a == "/durability/configSync/dir"), "{dir}: {v:?}");
+    }
     // A read-only mount cannot be restored.
     let ro = base().volume_spec(Volume { name: "ro".into(), source: pvc(1), mounts: vec![Mount { path: "/ro".into(), sub_path: None, read_only: true }] });
     assert_only(ro.database("x", "/ro/x.db", DbFormat::Sqlite, BackupProfile::Relaxed), RuleId::Dur4, "/durability/databases/1/path");

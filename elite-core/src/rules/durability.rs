@@ -197,6 +197,17 @@ pub const DUR_3: Rule = Rule {
             j.fail(&dir.at, format!("the synced directory `{}` is not a usable path: {e}", crate::names::printable(&dir.value)));
             return;
         }
+        if let Some(m) = patterns::unsafe_path_char().find(&dir.value) {
+            j.fail(
+                &dir.at,
+                format!(
+                    "the synced directory `{}` contains {:?}, a blank or shell metacharacter the restore and sync scripts would split on",
+                    dir.value,
+                    m.as_str()
+                ),
+            );
+            return;
+        }
         if let Some(main) = f.main() {
             match main.mount_of(&dir.value) {
                 None => {
