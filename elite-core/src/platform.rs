@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::model::{Access, AppSpec, Category, Environment};
 
-/// Litestream, pinned: the newest 0.5.x that passes the durability suite (0.5.6 stops
-/// replicating after the first WAL checkpoint; see `docs/durability.md`).
-pub const LITESTREAM_IMAGE: &str = "litestream/litestream:0.5.6";
+/// Litestream, pinned: the newest 0.5.x, which passes the durability suite (0.5.6 and 0.5.7 stop
+/// replicating, silently, once SQLite reuses the WAL after a checkpoint: litestream#1083;
+/// `long_writes_across_checkpoints_keep_replicating` in `tests/tests/durability_restart.rs`).
+pub const LITESTREAM_IMAGE: &str = "litestream/litestream:0.5.17";
 /// rclone for the `restore-config` init container.
 pub const RCLONE_IMAGE: &str = "rclone/rclone:1.72.0";
 /// The config-syncer image: rclone 1.72.0 with inotify-tools baked in (built from
@@ -18,6 +19,43 @@ pub const CONFIG_SYNCER_IMAGE: &str = "ghcr.io/truxonline/elite-config-syncer:1.
 pub const METRICS_PORT: u16 = 9090;
 /// Name of Litestream's metrics port (the PodMonitor scrapes it by name).
 pub const METRICS_PORT_NAME: &str = "metrics";
+/// Port of the config-syncer's own metrics (`elite_config_syncer_*`, served by `rclone serve http`).
+pub const SYNCER_METRICS_PORT: u16 = 9091;
+/// Name of the config-syncer's metrics port.
+pub const SYNCER_METRICS_PORT_NAME: &str = "syncer-metrics";
+/// Path of the config-syncer's metrics (a text file: served as `text/plain`).
+pub const SYNCER_METRICS_PATH: &str = "/metrics.txt";
+/// The config-syncer's debounce, written once: as macros so the script's text embeds them.
+macro_rules! config_quiet_seconds {
+    () => {
+        10
+    };
+}
+macro_rules! config_max_wait_seconds {
+    () => {
+        60
+    };
+}
+/// How long a restore step waits for S3 to list a replica before it fails the pod.
+macro_rules! restore_deadline_seconds {
+    () => {
+        30
+    };
+}
+pub(crate) use {config_max_wait_seconds, config_quiet_seconds, restore_deadline_seconds};
+/// A restore init step whose S3 does not answer fails within this many seconds, and says so.
+pub const RESTORE_DEADLINE_SECONDS: u32 = restore_deadline_seconds!();
+/// The config-syncer pushes once the config directory has been quiet this long...
+pub const CONFIG_QUIET_SECONDS: u32 = config_quiet_seconds!();
+/// ...or this long after the oldest change still pending, whichever comes first.
+pub const CONFIG_MAX_WAIT_SECONDS: u32 = config_max_wait_seconds!();
+/// How soon a pending change reaches S3 once S3 answers again: the syncer retries every second,
+/// and rclone gives up on a silent S3 within its 10 s connect and 15 s I/O timeouts.
+pub const CONFIG_PUSH_AFTER_S3_RETURNS_SECONDS: u32 = 20;
+/// The bound, in seconds, on how long a config change may wait before it is on S3 while S3
+/// answers: the debounce's longest wait and the time to reach S3 once it answers again. Past it,
+/// `EliteConfigSyncPending` fires.
+pub const CONFIG_PENDING_BOUND_SECONDS: u32 = CONFIG_MAX_WAIT_SECONDS + CONFIG_PUSH_AFTER_S3_RETURNS_SECONDS;
 /// The node label HA replicas are spread over.
 pub const HOSTNAME_KEY: &str = "kubernetes.io/hostname";
 /// Litestream syncs for up to 30 s on SIGTERM; the grace period must exceed it.

@@ -11,6 +11,7 @@
 mod diagnostics;
 mod expand;
 mod keys;
+mod modules;
 mod read;
 #[cfg(test)]
 mod roundtrip;
@@ -129,4 +130,21 @@ pub fn elite(args: TokenStream, item: TokenStream) -> TokenStream {
     let args = syn::parse_macro_input!(args as syntax::Args);
     let item = syn::parse_macro_input!(item as syn::ItemStruct);
     expand::elite(args, item).into()
+}
+
+/// Declares, as `pub mod`, every module of the calling crate's `src/` folder: `<name>.rs` (but
+/// `lib.rs` and `main.rs`) and `<name>/mod.rs`. Apps declared in a new file are then picked up
+/// with no list to update; a file whose name cannot be a module is a compile error naming it.
+/// Pair it with a build script that prints `cargo::rerun-if-changed=src`, so an added file
+/// rebuilds the crate.
+///
+/// ```ignore
+/// elite_macros::modules!();
+/// ```
+#[proc_macro]
+pub fn modules(input: TokenStream) -> TokenStream {
+    if !input.is_empty() {
+        return quote::quote!(compile_error!("modules!() takes no arguments");).into();
+    }
+    modules::expand().into()
 }

@@ -1,76 +1,32 @@
 //! The recovery-first durability pattern, proven by running it: the init containers, the
 //! litestream sidecar and the config-syncer of the generated pods run with their generated
-//! commands, environment and files, with litestream 0.5.6, rclone 1.72, inotifywait and a moto S3
+//! commands, environment and files, with litestream 0.5.17, rclone 1.72, inotifywait and a moto S3
 //! server on 127.0.0.1.
 
 mod common;
 mod durability;
 
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use durability::pod::{Manifest, Node};
-use durability::s3::S3;
-use durability::{WRITER, commits, sqlite, wait_for};
-
-/// The scenarios measure timings on a 2-core machine: one at a time.
-static SERIAL: Mutex<()> = Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
+use durability::{Rng, Setup, WRITER, commits, now, serial, sqlite, wait_for};
 
 const VAULTWARDEN: &str = "60-services/vaultwarden";
+
+/// Litestream's `sync-interval` in the generated configuration.
+const SYNC_INTERVAL: f64 = 1.0;
+
+fn setup(folder: &str) -> Setup {
+    Setup::new(folder)
+}
 
 fn writer_env(pod_db: std::path::PathBuf, log: &std::path::Path) -> Vec<(&'static str, String)> {
     vec![("DB", pod_db.to_string_lossy().into_owned()), ("LOG", log.to_string_lossy().into_owned())]
 }
 
-/// Litestream's `sync-interval` in the generated configuration.
-const SYNC_INTERVAL: f64 = 1.0;
-
-fn now() -> f64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64()
-}
-
-/// A small deterministic random sequence (xorshift), seeded from the clock and printed.
-struct Rng(u64);
-impl Rng {
-    fn new() -> Rng {
-        let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
-        eprintln!("random seed {seed}");
-        Rng(seed)
-    }
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % 10_000) as f64 / 10_000.0
-    }
-}
-
-struct Setup {
-    tmp: tempfile::TempDir,
-    s3: S3,
-    m: Manifest,
-    node: Node,
-}
-
-fn setup(folder: &str) -> Setup {
-    let mut tmp = tempfile::tempdir().unwrap();
-    // ELITE_KEEP_TMP=1 keeps every pod's logs and volumes for a post-mortem.
-    tmp.disable_cleanup(std::env::var_os("ELITE_KEEP_TMP").is_some());
-    let s3 = S3::start(tmp.path());
-    let m = Manifest::load(folder);
-    let node = Node::new(&tmp.path().join("node"), s3.endpoint());
-    Setup { tmp, s3, m, node }
-}
-
 /// Starts the pod with the writer as its main container, logging commits to `log`.
 fn start_writing(s: &mut Setup, log: &std::path::Path) -> durability::pod::Pod {
-    let db = s.node.volume("data").join("db.sqlite3");
-    let env = writer_env(db, log);
-    s.node.start(&s.m, &["python3", "-c", WRITER], &env).unwrap_or_else(|e| panic!("pod did not start: {e:?}"))
+    s.start_writing(log, &[])
 }
 
 fn restored_db(s: &Setup) -> std::path::PathBuf {

@@ -233,7 +233,7 @@ fn close_objects(s: &mut Value) {
 }
 
 #[test]
-fn an_app_with_only_ephemeral_databases_gets_restore_db_and_no_litestream() {
+fn an_app_with_only_ephemeral_databases_gets_restore_db_and_no_litestream_nor_its_metrics() {
     // AdGuard Home's bbolt file is cleaned at start and never replicated: a Litestream sidecar
     // would run with nothing to replicate and no volume mounted.
     let built = kustomize(&common::workspace().join("apps/40-network/adguard-home/overlays/prod"));
@@ -245,7 +245,12 @@ fn an_app_with_only_ephemeral_databases_gets_restore_db_and_no_litestream() {
         .map(|c| c["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["restore-config", "config-syncer", "restore-db"]);
-    assert!(built.iter().all(|o| o["kind"] != "PodMonitor"), "nothing to scrape");
+    // Its PodMonitor scrapes the config-syncer only: there is no Litestream to scrape.
+    let monitors: Vec<&Value> = built.iter().filter(|o| o["kind"] == "PodMonitor").collect();
+    assert_eq!(monitors.len(), 1);
+    let ports: Vec<&str> =
+        monitors[0]["spec"]["podMetricsEndpoints"].as_array().unwrap().iter().map(|e| e["port"].as_str().unwrap()).collect();
+    assert_eq!(ports, [elite_core::platform::SYNCER_METRICS_PORT_NAME]);
     // Two replicas sync their config each under its pod name, never to one shared prefix.
     for c in &sts["spec"]["template"]["spec"]["initContainers"].as_array().unwrap()[..2] {
         let env = c["env"].as_array().unwrap();
@@ -254,4 +259,69 @@ fn an_app_with_only_ephemeral_databases_gets_restore_db_and_no_litestream() {
         let prefix = env.iter().find(|e| e["name"] == "ELITE_S3_PREFIX").unwrap();
         assert_eq!(prefix["value"], "network/adguard-home/config/$(POD_NAME)", "{}", c["name"]);
     }
+}
+
+/// On an empty cluster, ArgoCD syncs the root's Applications wave by wave. Every object of every
+/// Application finds its namespace created at an earlier wave (or by its own Application, which
+/// applies Namespaces first), and its kind either built into Kubernetes or defined by a CRD of the
+/// platform's prerequisites (`tests/schemas/crds`: ArgoCD, Kyverno, the Prometheus operator, the
+/// Infisical operator), installed before the root.
+#[test]
+fn on_an_empty_cluster_every_object_finds_its_namespace_and_its_kind_at_its_wave() {
+    use std::collections::BTreeSet;
+    const BUILT_IN: [&str; 7] = ["v1", "apps/v1", "batch/v1", "networking.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1"];
+    const CLUSTER_SCOPED: [&str; 6] = ["Namespace", "ClusterRole", "ClusterRoleBinding", "PriorityClass", "StorageClass", "PersistentVolume"];
+    // apiVersion/kind → namespaced, from the CRDs.
+    let mut crd_scope: BTreeMap<String, bool> = BTreeMap::new();
+    for entry in std::fs::read_dir(crds()).unwrap() {
+        for crd in parse_yaml_stream(&std::fs::read_to_string(entry.unwrap().path()).unwrap()) {
+            for v in crd["spec"]["versions"].as_array().unwrap() {
+                let key = format!("{}/{}/{}", crd["spec"]["group"].as_str().unwrap(), v["name"].as_str().unwrap(), crd["spec"]["names"]["kind"].as_str().unwrap());
+                crd_scope.insert(key, crd["spec"]["scope"] == "Namespaced");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    generate(&apps(), dir.path());
+    let wave = |o: &Value| -> i64 { o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"].as_str().unwrap().parse().unwrap() };
+    let mut checked = 0;
+    for env in elite_core::Environment::ALL {
+        let (folder, _) = elite_gen::layout::argocd_paths(*env);
+        let mut waves: BTreeMap<i64, Vec<(String, String, Vec<Value>)>> = BTreeMap::new();
+        for a in kustomize(&dir.path().join(&folder)) {
+            let path = a["spec"]["source"]["path"].as_str().unwrap().strip_prefix("apps/").unwrap().to_owned();
+            let destination = a["spec"]["destination"]["namespace"].as_str().unwrap_or_default().to_owned();
+            waves.entry(wave(&a)).or_default().push((path.clone(), destination, kustomize(&dir.path().join(&path))));
+        }
+        // What the prerequisites create before the root Application is applied.
+        let platform = Platform::default();
+        let mut existing: BTreeSet<String> =
+            ["default", "kube-system", elite_core::render::argocd::ARGOCD_NAMESPACE, &platform.exception_namespace, &platform.monitoring_namespace]
+                .map(String::from)
+                .into();
+        for (w, applications) in &waves {
+            let mut created = Vec::new();
+            for (path, destination, objects) in applications {
+                let own: BTreeSet<&str> = objects.iter().filter(|o| o["kind"] == "Namespace").map(|o| o["metadata"]["name"].as_str().unwrap()).collect();
+                for o in objects {
+                    let (api, kind) = (o["apiVersion"].as_str().unwrap(), o["kind"].as_str().unwrap());
+                    let what = format!("{env:?} wave {w}: {path}: {kind} {}", o["metadata"]["name"]);
+                    let namespaced = if BUILT_IN.contains(&api) {
+                        !CLUSTER_SCOPED.contains(&kind)
+                    } else {
+                        *crd_scope.get(&format!("{api}/{kind}")).unwrap_or_else(|| panic!("{what}: {api} {kind} is neither built in nor a prerequisite CRD"))
+                    };
+                    if namespaced {
+                        let ns = o["metadata"]["namespace"].as_str().unwrap_or(destination);
+                        assert!(!ns.is_empty(), "{what}: no namespace and no destination namespace");
+                        assert!(existing.contains(ns) || own.contains(ns), "{what}: namespace {ns} does not exist yet");
+                    }
+                    checked += 1;
+                }
+                created.extend(own.iter().map(|n| n.to_string()));
+            }
+            existing.extend(created);
+        }
+    }
+    assert!(checked > 200, "{checked} objects walked");
 }

@@ -1,7 +1,7 @@
 //! [OBS-1] [OBS-2]: the generated scraping and alerts. The committed PrometheusRule passes
 //! `promtool check rules`, and `promtool test rules` shows each alert firing when it should and
 //! silent when it should not (tests/monitoring/elite-durability.test.yaml). Every pod with a
-//! litestream sidecar has a PodMonitor on its `metrics` port.
+//! durability sidecar has its metrics port scraped by a PodMonitor.
 
 mod common;
 
@@ -38,7 +38,7 @@ fn rules_dir() -> tempfile::TempDir {
 fn the_rule_groups_pass_promtool_check() {
     let dir = rules_dir();
     let out = promtool(&["check", "rules", "rules.yaml"], dir.path());
-    assert!(out.contains("SUCCESS: 3 rules found"), "{out}");
+    assert!(out.contains("SUCCESS: 4 rules found"), "{out}");
 }
 
 #[test]
@@ -52,15 +52,17 @@ fn the_promtool_test_catches_a_wrong_threshold() {
     // The unit tests judge the thresholds: with `> 4` restarts, the 4-restart case goes silent.
     let dir = rules_dir();
     let rules = std::fs::read_to_string(dir.path().join("rules.yaml")).unwrap();
-    let weakened = rules.replace("> 3", "> 4");
-    assert_ne!(rules, weakened);
-    std::fs::write(dir.path().join("rules.yaml"), weakened).unwrap();
-    let out = common::tool("promtool").args(["test", "rules", "test.yaml"]).current_dir(dir.path()).output().unwrap();
-    assert!(!out.status.success(), "promtool test passed with a threshold of 4 restarts");
+    for (from, to) in [("> 3", "> 4"), ("> 80", "> 200")] {
+        let weakened = rules.replace(from, to);
+        assert_ne!(rules, weakened);
+        std::fs::write(dir.path().join("rules.yaml"), weakened).unwrap();
+        let out = common::tool("promtool").args(["test", "rules", "test.yaml"]).current_dir(dir.path()).output().unwrap();
+        assert!(!out.status.success(), "promtool test passed with `{to}` instead of `{from}`");
+    }
 }
 
 #[test]
-fn the_alerts_are_the_three_of_the_document_with_severity_and_runbook() {
+fn the_alerts_are_the_three_of_the_document_and_the_pending_change_with_severity_and_runbook() {
     let groups = monitoring::rule_groups(&Default::default());
     let rules: Vec<(&str, &str)> =
         groups.groups[0].rules.iter().map(|r| (r.alert.as_str(), r.labels["severity"].as_str())).collect();
@@ -69,6 +71,7 @@ fn the_alerts_are_the_three_of_the_document_with_severity_and_runbook() {
         [
             ("EliteLitestreamSyncLag", "critical"),
             ("EliteConfigSyncerRestarts", "warning"),
+            ("EliteConfigSyncPending", "warning"),
             ("ElitePersistenceLatency", "critical")
         ]
     );
@@ -80,31 +83,35 @@ fn the_alerts_are_the_three_of_the_document_with_severity_and_runbook() {
 }
 
 #[test]
-fn every_pod_with_litestream_has_a_pod_monitor_on_its_metrics_port() {
+fn every_durability_sidecar_is_scraped_on_the_port_it_declares() {
+    let ws = common::workspace_config();
     for app in common::apps() {
-        let objects = common::kustomize(&common::workspace().join("apps").join(app.folder()).join("overlays/prod"));
-        let workload =
-            objects.iter().find(|o| matches!(o["kind"].as_str(), Some("Deployment" | "StatefulSet"))).unwrap();
+        let objects = common::kustomize(&ws.apps.join(ws.platform.folder(&app)).join("overlays/prod"));
+        let workload = objects.iter().find(|o| matches!(o["kind"].as_str(), Some("Deployment" | "StatefulSet"))).unwrap();
         let pod = &workload["spec"]["template"];
-        let litestream =
-            pod["spec"]["initContainers"].as_array().into_iter().flatten().find(|c| c["name"] == "litestream");
+        let sidecar = |name: &str| pod["spec"]["initContainers"].as_array().into_iter().flatten().find(|c| c["name"] == name).cloned();
+        // Litestream's sync counter on 9090 at /metrics; the config-syncer's gauges on 9091 at
+        // /metrics.txt.
+        let expected: Vec<(Value, u64, &str)> = [("litestream", 9090, "/metrics"), ("config-syncer", 9091, "/metrics.txt")]
+            .into_iter()
+            .filter_map(|(n, port, path)| sidecar(n).map(|c| (c, port, path)))
+            .collect();
         let monitors: Vec<&Value> = objects.iter().filter(|o| o["kind"] == "PodMonitor").collect();
-        let Some(litestream) = litestream else {
+        if expected.is_empty() {
             assert!(monitors.is_empty(), "{}: nothing to scrape, no PodMonitor", app.name);
             continue;
-        };
+        }
         assert_eq!(monitors.len(), 1, "{}: one PodMonitor", app.name);
         let m = monitors[0];
-        // The monitor selects this pod and scrapes the port the sidecar declares as `metrics`.
         for (k, v) in m["spec"]["selector"]["matchLabels"].as_object().unwrap() {
             assert_eq!(&pod["metadata"]["labels"][k], v, "{}: the PodMonitor selects the pod", app.name);
         }
-        let port = &m["spec"]["podMetricsEndpoints"][0]["port"];
-        assert!(
-            litestream["ports"].as_array().unwrap().iter().any(|p| &p["name"] == port && p["containerPort"] == 9090),
-            "{}: port {port} is litestream's 9090",
-            app.name
-        );
+        let endpoints = m["spec"]["podMetricsEndpoints"].as_array().unwrap();
+        assert_eq!(endpoints.len(), expected.len(), "{}", app.name);
+        for (c, number, path) in &expected {
+            let declared = c["ports"].as_array().unwrap().iter().find(|p| p["containerPort"] == *number).unwrap_or_else(|| panic!("{}: {} declares {number}", app.name, c["name"]));
+            assert!(endpoints.iter().any(|e| e["port"] == declared["name"] && e["path"] == *path), "{}: {} scraped on {} at {path}", app.name, c["name"], declared["name"]);
+        }
         assert_eq!(m["metadata"]["namespace"], workload["metadata"]["namespace"]);
     }
 }

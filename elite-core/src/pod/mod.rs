@@ -250,7 +250,7 @@ pub mod names {
     use crate::model::AppSpec;
 
     /// What the generator appends to the app's name for the objects it derives from it.
-    pub const SUFFIXES: [&str; 6] = ["-durability", "-s3-credentials", "-secrets", "-s3", "-litestream", "-tls"];
+    pub const SUFFIXES: [&str; 5] = ["-durability", "-s3-credentials", "-secrets", "-s3", "-tls"];
     /// The longest of them: an app name leaves room for it in a 63-character DNS label.
     pub const LONGEST_SUFFIX: usize = 15;
 
@@ -270,13 +270,13 @@ pub mod names {
     pub fn s3_infisical_secret(app: &AppSpec) -> String {
         format!("{}{}", app.name, SUFFIXES[3])
     }
-    /// The PodMonitor of the Litestream sidecar.
+    /// The PodMonitor of the durability sidecars (Litestream's and the config-syncer's metrics).
     pub fn pod_monitor(app: &AppSpec) -> String {
-        format!("{}{}", app.name, SUFFIXES[4])
+        format!("{}{}", app.name, SUFFIXES[0])
     }
     /// The TLS Secret of the Ingress (filled by cert-manager).
     pub fn tls_secret(app: &AppSpec) -> String {
-        format!("{}{}", app.name, SUFFIXES[5])
+        format!("{}{}", app.name, SUFFIXES[4])
     }
     /// The PVC of a declared volume.
     pub fn pvc(app: &AppSpec, volume: &str) -> String {
@@ -484,6 +484,7 @@ pub fn shared_container(role: ContainerRole) -> ContainerPlan {
             };
         }
         ContainerRole::ConfigSyncer => {
+            c.ports = vec![Port { name: SYNCER_METRICS_PORT_NAME.into(), number: SYNCER_METRICS_PORT, protocol: Default::default() }];
             c.probes = Probes {
                 // Alive while the loop runs and its pushes succeed: the file is touched every second
                 // when idle and after each successful push; five stale minutes mean S3 keeps failing.

@@ -118,6 +118,8 @@ fn excluded_globs(app: &AppSpec) -> Option<Vec<String>> {
         }
         // Litestream v0.5 keeps its state in `.<file>-litestream/` beside the database.
         globs.push(format!("/{dir}.{file}-litestream/**"));
+        // A stale local copy restore-db kept aside (`<file>.stale-<time>/`): not config either.
+        globs.push(format!("/{dir}{file}.stale-*/**"));
     }
     globs.extend(sync.exclude.iter().cloned());
     Some(globs)

@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::{Object, meta, selector};
 use crate::facts::standard_labels;
 use crate::model::{Access, AccessPort, AppSpec, Peer, PRIVATE_IPV4, Protocol};
-use crate::platform::{DNS_NAMESPACE, DNS_POD_LABEL, METRICS_PORT, Platform};
+use crate::platform::{DNS_NAMESPACE, DNS_POD_LABEL, Platform};
 use crate::pod;
 
 /// The label Kubernetes puts on every namespace: its name.
@@ -117,7 +117,7 @@ fn egress_rule(a: &Access) -> net::NetworkPolicyEgressRule {
 }
 
 /// The app's NetworkPolicy: everything denied but the ingress controller to the Ingress port,
-/// Prometheus to the metrics port, DNS, S3 for a durable app, the API server for an app that
+/// Prometheus to the sidecars' metrics ports, DNS, S3 for a durable app, the API server for an app that
 /// reads it, and what the declaration allows (`egress`, `allow_from`).
 pub fn network_policy(app: &AppSpec, platform: &Platform) -> Object {
     let plan = pod::plan(app);
@@ -130,10 +130,15 @@ pub fn network_policy(app: &AppSpec, platform: &Platform) -> Object {
             ports: Some(vec![port(p.number, p.protocol)]),
         });
     }
-    if plan.container(pod::ContainerRole::Litestream).is_some() {
+    let scraped: Vec<net::NetworkPolicyPort> = plan
+        .all_containers()
+        .filter(|c| c.role != pod::ContainerRole::Main)
+        .flat_map(|c| c.ports.iter().map(|p| port(p.number, p.protocol)))
+        .collect();
+    if !scraped.is_empty() {
         ingress.push(net::NetworkPolicyIngressRule {
             from: Some(vec![net::NetworkPolicyPeer { namespace_selector: namespace_selector(&platform.monitoring_namespace), ..Default::default() }]),
-            ports: Some(vec![port(METRICS_PORT, Protocol::Tcp)]),
+            ports: Some(scraped),
         });
     }
     ingress.extend(app.allow_from.iter().map(ingress_rule));

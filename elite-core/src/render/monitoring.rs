@@ -1,6 +1,6 @@
 //! Scraping and alerting of the durability path (OBS-1, OBS-2): a PodMonitor per app with a
-//! Litestream sidecar, and one PrometheusRule (monitoring.coreos.com/v1) with the three alerts of
-//! the architecture document. The custom-resource structs are written from the operator's CRDs.
+//! durability sidecar, and one PrometheusRule (monitoring.coreos.com/v1) with the three alerts of
+//! the architecture document and the config-syncer's pending-change alert. The custom-resource structs are written from the operator's CRDs.
 
 use std::collections::BTreeMap;
 
@@ -73,23 +73,23 @@ pub struct AlertRule {
 /// Name of the PrometheusRule and of its rule group.
 pub const RULE_NAME: &str = "elite-durability";
 
-/// The PodMonitor scraping the `metrics` port of the app's Litestream sidecar, or `None` when the
-/// app replicates nothing (OBS-1).
+/// The PodMonitor scraping the app's durability sidecars: Litestream's `metrics` port (OBS-1) and
+/// the config-syncer's `syncer-metrics`; `None` when the app has neither.
 pub fn pod_monitor(app: &AppSpec, plan: &PodPlan) -> Option<Object> {
-    let litestream = plan.all_containers().find(|c| c.role == ContainerRole::Litestream)?;
-    let port = litestream.ports.first()?;
+    let mut endpoints = Vec::new();
+    for (role, path) in [(ContainerRole::Litestream, "/metrics"), (ContainerRole::ConfigSyncer, crate::platform::SYNCER_METRICS_PATH)] {
+        if let Some(port) = plan.all_containers().find(|c| c.role == role).and_then(|c| c.ports.first()) {
+            endpoints.push(PodMetricsEndpoint { port: port.name.clone(), path: path.into(), interval: "30s".into() });
+        }
+    }
+    if endpoints.is_empty() {
+        return None;
+    }
     Some(Object::new(&PodMonitor {
         api_version: "monitoring.coreos.com/v1",
         kind: "PodMonitor",
         metadata: meta(app, crate::pod::names::pod_monitor(app)),
-        spec: PodMonitorSpec {
-            selector: LabelSelector { match_labels: Some(selector(app)), ..Default::default() },
-            pod_metrics_endpoints: vec![PodMetricsEndpoint {
-                port: port.name.clone(),
-                path: "/metrics".into(),
-                interval: "30s".into(),
-            }],
-        },
+        spec: PodMonitorSpec { selector: LabelSelector { match_labels: Some(selector(app)), ..Default::default() }, pod_metrics_endpoints: endpoints },
     }))
 }
 
@@ -130,6 +130,12 @@ pub const SYNC_LAG_EXPR: &str = "sum by (namespace, db) (increase(litestream_syn
 /// the counter only resets when the pod is replaced, which makes a new series.
 pub const SYNCER_RESTARTS_EXPR: &str = "max_over_time(kube_pod_container_status_restarts_total{container=\"config-syncer\"}[1h])\n- min_over_time(kube_pod_container_status_restarts_total{container=\"config-syncer\"}[1h])\n> 3";
 
+/// A config change has waited longer than the bound to reach S3 (OBS-2): the syncer's own gauge,
+/// past [`CONFIG_PENDING_BOUND_SECONDS`](crate::platform::CONFIG_PENDING_BOUND_SECONDS).
+pub fn config_pending_expr() -> String {
+    format!("max by (namespace, pod) (elite_config_syncer_pending_seconds) > {}", crate::platform::CONFIG_PENDING_BOUND_SECONDS)
+}
+
 /// Average time an I/O waits on a disk (node exporter) above 500 ms for 2 minutes (OBS-2).
 ///
 /// Prometheus has no series joining a PVC to the block device behind it (the kubelet's
@@ -161,6 +167,15 @@ pub fn rule_groups(platform: &Platform) -> RuleGroups {
                     "warning",
                     "config-syncer of {{ $labels.namespace }}/{{ $labels.pod }} restarted more than 3 times in an hour",
                     "The config-syncer sidecar keeps restarting ({{ $value }} restarts in the last hour): config changes may not reach S3.",
+                ),
+                alert(
+                    platform,
+                    "EliteConfigSyncPending",
+                    &config_pending_expr(),
+                    Some("1m"),
+                    "warning",
+                    "A config change of {{ $labels.namespace }}/{{ $labels.pod }} has waited {{ $value }} s to reach S3",
+                    "The config-syncer has had a change pending for longer than it takes when S3 answers (the debounce and one push): S3 is unreachable or every push fails. The change is lost if the volume is lost meanwhile.",
                 ),
                 alert(
                     platform,

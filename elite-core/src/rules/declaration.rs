@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::{Door, Hint, Rule, RuleId, Severity, Stage, Violation};
 use crate::model::{AppSpec, ProbeAction, Protocol, VolumeSource, path};
 use crate::names::{self, Format};
-use crate::platform::{METRICS_PORT, METRICS_PORT_NAME, RESERVED_APP_NAMES};
+use crate::platform::RESERVED_APP_NAMES;
 use crate::pod::{self, ContainerRole, GENERATED_VOLUMES};
 use crate::pointer::Pointer;
 use crate::pointer;
@@ -131,7 +131,6 @@ fn names_and_identity(app: &AppSpec, o: &mut Out) {
 
 fn ports_and_probes(app: &AppSpec, o: &mut Out) {
     let plan = pod::plan(app);
-    let litestream = plan.container(ContainerRole::Litestream).is_some();
     let mut numbers: BTreeMap<(u16, Protocol), usize> = BTreeMap::new();
     for (i, p) in app.ports.iter().enumerate() {
         let at = pointer!("ports", i);
@@ -142,14 +141,20 @@ fn ports_and_probes(app: &AppSpec, o: &mut Out) {
         if let Some(first) = numbers.insert((p.number, p.protocol), i) {
             o.fail(at.push("number"), format!("port {} ({}) is declared twice (first at /ports/{first})", p.number, p.protocol.as_str()));
         }
-        if litestream && (p.name == METRICS_PORT_NAME || p.number == METRICS_PORT) {
-            o.fail(
-                at.clone(),
-                format!(
-                    "port `{}` ({}) collides with the litestream sidecar's `{METRICS_PORT_NAME}` ({METRICS_PORT}): one pod, one network namespace, and the PodMonitor scrapes the port by that name",
-                    p.name, p.number
-                ),
-            );
+        // The sidecars' ports share the pod's network namespace, and the PodMonitor scrapes them
+        // by name.
+        for c in plan.all_containers().filter(|c| c.role != ContainerRole::Main) {
+            for theirs in &c.ports {
+                if p.name == theirs.name || p.number == theirs.number {
+                    o.fail(
+                        at.clone(),
+                        format!(
+                            "port `{}` ({}) collides with the {} sidecar's `{}` ({}): one pod, one network namespace, and the PodMonitor scrapes the port by that name",
+                            p.name, p.number, c.name, theirs.name, theirs.number
+                        ),
+                    );
+                }
+            }
         }
     }
     duplicates(o, "ports", "port name", app.ports.iter().map(|p| p.name.clone()));

@@ -30,7 +30,7 @@ pub const INPUT_ERROR: u8 = 2;
 /// Generates the Kustomize tree of the workspace's Elite apps, and judges, imports and renders
 /// apps and manifests with the Elite rules.
 #[derive(Debug, Parser)]
-#[command(name = "elite", version, about, propagate_version = true)]
+#[command(name = "elite", bin_name = "elite", version, propagate_version = true)]
 pub struct Args {
     /// Write nothing; list every file that differs from the declarations and exit 1 if any does.
     #[arg(long)]

@@ -192,6 +192,9 @@ pub fn rebase(text: &str, mounts: &[(String, PathBuf)]) -> String {
 pub struct Node {
     pub dir: PathBuf,
     pub endpoint: String,
+    /// How many times a failed init step is restarted, a second apart, as the kubelet restarts it
+    /// (with a longer back-off); 0 by default: the first failure is the test's answer.
+    pub init_retries: u32,
 }
 
 /// Numbers the starts of every pod of the test binary (their logs and fresh volumes).
@@ -204,6 +207,8 @@ pub struct Pod {
     /// The port this pod's Litestream serves metrics on (9090 in the manifests; each pod of the
     /// test gets its own, as each Kubernetes pod has its own network namespace).
     pub metrics_port: u16,
+    /// The port this pod's config-syncer serves its metrics on (9091 in the manifests).
+    pub syncer_metrics_port: u16,
     /// Volume name → its directory for this start.
     pub volumes: BTreeMap<String, PathBuf>,
     pub running: Vec<(String, Child)>,
@@ -220,7 +225,21 @@ pub struct InitFailed {
 impl Node {
     pub fn new(dir: &Path, endpoint: String) -> Node {
         std::fs::create_dir_all(dir).unwrap();
-        Node { dir: dir.to_owned(), endpoint }
+        Node { dir: dir.to_owned(), endpoint, init_retries: 0 }
+    }
+
+    /// The host path of `path` inside the main container, on a persistent volume.
+    pub fn host(&self, m: &Manifest, path: &str) -> PathBuf {
+        let mounts: Vec<(String, PathBuf)> = m
+            .main()
+            .mounts
+            .iter()
+            .filter(|(_, vol)| matches!(m.volumes[vol], VolumeKind::Persistent))
+            .map(|(at, vol)| (at.clone(), self.volume(vol)))
+            .collect();
+        let host = PathBuf::from(rebase(path, &mounts));
+        assert!(host.starts_with(&self.dir), "{path} is on a persistent volume of {}", m.app);
+        host
     }
 
     /// The directory of a persistent volume.
@@ -249,9 +268,9 @@ impl Node {
             std::fs::create_dir_all(&dir).unwrap();
             volumes.insert(name.clone(), dir);
         }
-        let metrics_port = s3::free_port();
-        let mut pod = Pod { manifest: m.clone(), run, volumes, running: Vec::new(), metrics_port };
-        pod.init(&self.endpoint)?;
+        let (metrics_port, syncer_metrics_port) = (s3::free_port(), s3::free_port());
+        let mut pod = Pod { manifest: m.clone(), run, volumes, running: Vec::new(), metrics_port, syncer_metrics_port };
+        pod.init(&self.endpoint, self.init_retries)?;
         for c in &m.containers {
             let child = if c.name == m.app {
                 pod.spawn(c, &self.endpoint, Some(main), main_env)
@@ -273,11 +292,12 @@ impl Node {
 }
 
 impl Pod {
-    fn init(&mut self, endpoint: &str) -> Result<(), InitFailed> {
+    fn init(&mut self, endpoint: &str, retries: u32) -> Result<(), InitFailed> {
         let m = self.manifest.clone();
         let pod = self;
         for c in &m.init {
             let mut child = pod.spawn(c, endpoint, None, &[]);
+            let mut left = retries;
             if c.sidecar {
                 // The kubelet starts the next init container once the sidecar's startupProbe has
                 // succeeded, or at once without one.
@@ -292,7 +312,13 @@ impl Pod {
                 }
                 continue;
             }
-            let status = wait_timeout(&mut child, Duration::from_secs(120));
+            let mut status = wait_timeout(&mut child, Duration::from_secs(120));
+            while status.is_some_and(|s| !s.success()) && left > 0 {
+                left -= 1;
+                std::thread::sleep(Duration::from_secs(1));
+                child = pod.spawn(c, endpoint, None, &[]);
+                status = wait_timeout(&mut child, Duration::from_secs(120));
+            }
             if status.is_none_or(|s| !s.success()) {
                 if status.is_none() {
                     kill_group(&child, "KILL");
@@ -327,10 +353,23 @@ impl Pod {
         false
     }
 
-    /// `text` with the container's mount paths rebased and the metrics port made this pod's.
+    /// `text` with the container's mount paths rebased and the metrics ports made this pod's.
     fn localize(&self, text: &str, mounts: &[(String, PathBuf)]) -> String {
-        let port = elite_core::platform::METRICS_PORT;
-        rebase(text, mounts).replace(&format!(":{port}"), &format!(":{}", self.metrics_port))
+        let (port, syncer) = (elite_core::platform::METRICS_PORT, elite_core::platform::SYNCER_METRICS_PORT);
+        rebase(text, mounts)
+            .replace(&format!(":{port}"), &format!(":{}", self.metrics_port))
+            .replace(&format!(":{syncer}"), &format!(":{}", self.syncer_metrics_port))
+    }
+
+    /// A metric's value as the pod serves it: Litestream's (`syncer` false) or the
+    /// config-syncer's; `None` when not served (yet) or absent.
+    pub fn metric(&self, syncer: bool, name: &str) -> Option<f64> {
+        let (port, path) = if syncer { (self.syncer_metrics_port, elite_core::platform::SYNCER_METRICS_PATH) } else { (self.metrics_port, "/metrics") };
+        let body = http_get(port, path)?;
+        body.lines().filter(|l| !l.starts_with('#')).find_map(|l| {
+            let (series, value) = l.rsplit_once(' ')?;
+            (series == name || series.starts_with(&format!("{name}{{"))).then(|| value.parse().ok()).flatten()
+        })
     }
 
     /// A container's mounts: mount path → its directory for this start. A ConfigMap volume gets
@@ -455,6 +494,20 @@ impl Drop for Pod {
             let _ = c.wait();
         }
     }
+}
+
+/// `GET path` on 127.0.0.1:`port`: the body, or `None`.
+pub fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    c.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(c, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut out = String::new();
+    c.read_to_string(&mut out).ok()?;
+    let (head, body) = out.split_once("\r\n\r\n")?;
+    head.starts_with("HTTP/1.").then_some(())?;
+    head.split_whitespace().nth(1).filter(|code| *code == "200")?;
+    Some(body.to_owned())
 }
 
 /// Sends `signal` to `child` alone.
