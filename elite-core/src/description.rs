@@ -76,9 +76,17 @@ pub fn read(text: &str) -> (Vec<Description>, Vec<DescriptionError>) {
         match de {
             Ok(spec) => out.push(Description { spec, lines: o.lines, document: o.document }),
             Err(e) => {
-                let pointer = path_to_pointer(e.path());
+                let mut pointer = path_to_pointer(e.path());
+                let message = e.into_inner().to_string();
+                // An unknown variant is a key of the mapping at `pointer`: point at that key.
+                if let Some(variant) = message.strip_prefix("unknown variant `").and_then(|m| m.split('`').next()) {
+                    let key = pointer.push(variant);
+                    if o.value.pointer(key.as_str()).is_some() {
+                        pointer = key;
+                    }
+                }
                 let line = o.line_of(&pointer);
-                errors.push(DescriptionError { line, pointer: Some(pointer), message: e.into_inner().to_string() });
+                errors.push(DescriptionError { line, pointer: Some(pointer), message });
             }
         }
     }

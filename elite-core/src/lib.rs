@@ -11,6 +11,9 @@
 //! Without features the crate depends only on serde, serde_json, inventory and regex-lite, so
 //! the proc macro can run the catalog at compile time without building Kubernetes types.
 
+#![warn(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 #[cfg(feature = "arbitrary")]
 pub mod arbitrary;
 #[cfg(feature = "audit")]

@@ -9,7 +9,12 @@ pub enum NameError {
     /// The name is empty.
     Empty,
     /// The name is longer than the format allows.
-    TooLong { len: usize, max: usize },
+    TooLong {
+        /// Its length.
+        len: usize,
+        /// The longest the format allows.
+        max: usize,
+    },
     /// A character the format does not allow.
     BadChar(char),
     /// The first character is not allowed there.

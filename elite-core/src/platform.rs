@@ -13,7 +13,7 @@ pub const LITESTREAM_IMAGE: &str = "litestream/litestream:0.5.17";
 pub const RCLONE_IMAGE: &str = "rclone/rclone:1.72.0";
 /// The config-syncer image: rclone 1.72.0 with inotify-tools baked in (built from
 /// `images/config-syncer/Dockerfile`; nothing is installed at start, DUR-9).
-pub const CONFIG_SYNCER_IMAGE: &str = "ghcr.io/truxonline/elite-config-syncer:1.72.0-1";
+pub const CONFIG_SYNCER_IMAGE: &str = "ghcr.io/truxonline/elite-config-syncer:1.72.0-2";
 
 /// Port of Litestream's metrics endpoint.
 pub const METRICS_PORT: u16 = 9090;

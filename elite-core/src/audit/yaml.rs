@@ -61,9 +61,19 @@ pub enum YamlErrorKind {
     /// Reading failed.
     Io(String),
     /// A mapping holds a key twice.
-    DuplicateKey { key: String, first_line: usize },
+    DuplicateKey {
+        /// The key.
+        key: String,
+        /// The line of its first occurrence.
+        first_line: usize,
+    },
     /// A limit was reached: its name and value.
-    Limit { what: &'static str, limit: usize },
+    Limit {
+        /// What is limited (documents, nesting depth, aliases...).
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
 }
 
 impl std::fmt::Display for YamlError {

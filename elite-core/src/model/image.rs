@@ -10,6 +10,7 @@ pub struct ImageRef {
     pub registry: Option<String>,
     /// The repository path: `linuxserver/sonarr`, `minio/minio`, `vaultwarden/server`.
     pub path: String,
+    /// The tag: `version-4.0.16.2944`, `1.2.3`.
     pub tag: Option<String>,
     /// `sha256:<64 hex>`.
     pub digest: Option<String>,
@@ -18,12 +19,15 @@ pub struct ImageRef {
 /// Why a string is not an image reference.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ImageError {
+    /// The reference is empty.
     Empty,
     /// Leading or trailing whitespace, which the API server rejects.
     Whitespace,
     /// The repository path breaks the grammar (uppercase, a bad separator...).
     BadPath(String),
+    /// The registry is not a host name with an optional port (`registry.example:5000`).
     BadRegistry(String),
+    /// The tag is not 1 to 128 letters, digits, `_`, `.` or `-`, starting with neither of the last two.
     BadTag(String),
     /// A digest must be `sha256:` followed by 64 hexadecimal digits.
     BadDigest(String),
@@ -215,6 +219,10 @@ pub const IMAGE_REFERENCE_RE: &str = concat!(
     "|[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*",
     ")(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$",
 );
+
+/// An image reference that is not pinned: no tag, or the tag `latest` (and no digest, which a
+/// caller checks apart: a reference with `@` is pinned).
+pub const UNPINNED_IMAGE_RE: &str = "^(.*/)?[^/:@]*(:latest)?$";
 
 /// The repositories a MinIO server image is published under (PRIO-4), by their last path
 /// component, wherever they are hosted (`minio/minio`, `quay.io/minio/minio`,

@@ -117,7 +117,7 @@ pub struct EnvVar {
 
 /// The value of an environment variable. A secret can only be a reference (DUR-7): the model
 /// has no way to hold a secret value.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum EnvValue {
@@ -125,6 +125,28 @@ pub enum EnvValue {
     Plain(String),
     /// A key of the app's Secret, which its InfisicalSecret fills from Infisical.
     Secret(SecretKey),
+}
+
+/// A string is a literal; a mapping is a [`SecretKey`], read with its own field names, so an
+/// unknown key is reported by name (an untagged enum would only say that nothing matched).
+impl<'de> serde::Deserialize<'de> for EnvValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Value;
+        impl<'de> serde::de::Visitor<'de> for Value {
+            type Value = EnvValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, or `secret: <key>` (a key of the app's Secret)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<EnvValue, E> {
+                Ok(EnvValue::Plain(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<EnvValue, A::Error> {
+                use serde::Deserialize;
+                SecretKey::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(EnvValue::Secret)
+            }
+        }
+        d.deserialize_any(Value)
+    }
 }
 
 /// A key of the app's Infisical-managed Secret (`<app>-secrets`).

@@ -153,7 +153,12 @@ pub enum PodEnvValue {
     /// A literal.
     Plain(String),
     /// A key of a Secret.
-    Secret { secret: String, key: String },
+    Secret {
+        /// The Secret's name.
+        secret: String,
+        /// The key in it.
+        key: String,
+    },
     /// A field of the pod (the downward API): `metadata.name`.
     Field(String),
 }

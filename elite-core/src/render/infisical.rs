@@ -10,9 +10,13 @@ use crate::platform::Platform;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InfisicalSecret {
+    /// `secrets.infisical.com/v1alpha1`.
     pub api_version: String,
+    /// `InfisicalSecret`.
     pub kind: String,
+    /// Name and namespace (those of the Secret it manages).
     pub metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    /// Where the values come from and which Secret they fill.
     pub spec: InfisicalSecretSpec,
 }
 

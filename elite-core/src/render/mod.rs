@@ -1,5 +1,36 @@
 //! Kubernetes objects of an app, built with k8s-openapi types (and hand-written structs for
 //! custom resources), serialized through [`yaml`].
+//!
+//! k8s-openapi needs exactly one Kubernetes version feature, chosen by the final binary (a
+//! library must not pick it). A tool that embeds the renderer adds, beside `elite-core`:
+//!
+//! ```toml
+//! elite-core = { version = "0.1", features = ["render"] }
+//! k8s-openapi = { version = "0.29", features = ["v1_34"] }
+//! ```
+//!
+//! Then an app, built at run time, renders to the objects and YAML `cargo run` would write:
+//!
+//! ```
+//! use elite_core::render::{render, yaml};
+//! use elite_core::*;
+//!
+//! let app = AppBuilder::new("whoami", Category::Tools, "traefik/whoami:v1.10.1")
+//!     .size(Size::Small)
+//!     .priority(Priority::High)
+//!     .runtime(Runtime::Go)
+//!     .port("http", 80)
+//!     .liveness(Probe::http("/health", "http"))
+//!     .readiness(Probe::http("/health", "http"))
+//!     .stateless("answers from memory")
+//!     .build()?;
+//! let objects = render(&app, &Platform::default(), Environment::Prod);
+//! let deployment = objects.iter().find(|o| o.kind == "Deployment").unwrap();
+//! assert_eq!(deployment.value["spec"]["template"]["spec"]["priorityClassName"], "vixens-high");
+//! let text = yaml::file(&[&deployment.value])?;
+//! assert!(text.contains("readOnlyRootFilesystem: true"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod argocd;
 mod durability_config;
@@ -32,10 +63,15 @@ pub use infisical::InfisicalSecret;
 /// A rendered Kubernetes object: its identity and its JSON value (what is serialized).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Object {
+    /// `apps/v1`, `v1`, `monitoring.coreos.com/v1`...
     pub api_version: String,
+    /// `StatefulSet`, `Service`...
     pub kind: String,
+    /// `metadata.name`.
     pub name: String,
+    /// `metadata.namespace`; `None` for cluster-scoped objects.
     pub namespace: Option<String>,
+    /// The whole object, as it is written.
     pub value: serde_json::Value,
 }
 

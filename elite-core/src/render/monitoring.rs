@@ -16,24 +16,35 @@ use crate::pod::{ContainerRole, PodPlan};
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodMonitor {
+    /// `monitoring.coreos.com/v1`.
     pub api_version: &'static str,
+    /// `PodMonitor`.
     pub kind: &'static str,
+    /// Name, namespace and labels.
     pub metadata: ObjectMeta,
+    /// Which pods, and which of their ports.
     pub spec: PodMonitorSpec,
 }
 
+/// What a PodMonitor scrapes.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodMonitorSpec {
+    /// The app's pods.
     pub selector: LabelSelector,
+    /// The metrics ports of the durability sidecars.
     pub pod_metrics_endpoints: Vec<PodMetricsEndpoint>,
 }
 
+/// One scraped port.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodMetricsEndpoint {
+    /// The container port's name.
     pub port: String,
+    /// The HTTP path of the metrics.
     pub path: String,
+    /// How often it is scraped (`30s`).
     pub interval: String,
 }
 
@@ -41,32 +52,45 @@ pub struct PodMetricsEndpoint {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrometheusRule {
+    /// `monitoring.coreos.com/v1`.
     pub api_version: &'static str,
+    /// `PrometheusRule`.
     pub kind: &'static str,
+    /// Name, namespace and labels.
     pub metadata: ObjectMeta,
+    /// The alert groups.
     pub spec: RuleGroups,
 }
 
 /// Rule groups, as `promtool check rules` reads them.
 #[derive(Clone, Debug, Serialize)]
 pub struct RuleGroups {
+    /// The groups.
     pub groups: Vec<RuleGroup>,
 }
 
+/// A named group of alerting rules.
 #[derive(Clone, Debug, Serialize)]
 pub struct RuleGroup {
+    /// The group's name.
     pub name: String,
+    /// Its alerts.
     pub rules: Vec<AlertRule>,
 }
 
 /// One alerting rule.
 #[derive(Clone, Debug, Serialize)]
 pub struct AlertRule {
+    /// The alert's name (`EliteLitestreamSyncLag`).
     pub alert: String,
+    /// The PromQL expression that fires it.
     pub expr: String,
+    /// How long the expression must hold before the alert fires.
     #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
     pub for_: Option<String>,
+    /// Labels (`severity`).
     pub labels: BTreeMap<String, String>,
+    /// Summary, description and runbook URL.
     pub annotations: BTreeMap<String, String>,
 }
 

@@ -12,6 +12,7 @@ use crate::pod::{self, ContainerRole, GENERATED_VOLUMES};
 use crate::pointer::Pointer;
 use crate::pointer;
 
+/// DECL: what Kubernetes itself would reject (names, ports, probes, collisions with the generator's own names).
 pub const DECL: Rule = Rule {
     id: RuleId::Decl,
     title: "A declaration is one Kubernetes accepts: names and values pass the API server's validation, references point at what is declared, and nothing collides with what the generator adds.",

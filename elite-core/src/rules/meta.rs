@@ -121,8 +121,9 @@ pub const META_3: Rule = Rule {
 fn meta_1_cel() -> Vec<Cel> {
     vec![cel(
         format!(
-            "variables.containers.all(c, has(c.image) && c.image.matches({}) && (c.image.contains('@') || !c.image.matches('^(.*/)?[^/:@]*(:latest)?$')))",
-            super::cel::cel_string(crate::model::image::IMAGE_REFERENCE_RE)
+            "variables.containers.all(c, has(c.image) && c.image.matches({}) && (c.image.contains('@') || !c.image.matches({})))",
+            super::cel::cel_string(crate::model::image::IMAGE_REFERENCE_RE),
+            super::cel::cel_string(crate::model::image::UNPINNED_IMAGE_RE)
         ),
         "every image is a valid reference, pinned: a tag other than `latest`, or a sha256 digest",
     )]

@@ -2,7 +2,7 @@
 //! controls a named part of the rule (`SEC-1/host-namespaces`); SEC-2 and SEC-3 keep root
 //! filesystems read-only; SEC-4 keeps the API out of reach of apps that do not need it.
 //!
-//! A declared exception relaxes exactly the parts its kind names ([`ExceptionKind::relaxes`]),
+//! A declared exception relaxes exactly the parts its kind names ([`ExceptionKind::relaxes`](crate::model::ExceptionKind::relaxes)),
 //! on the main container only. A manifest's own claim relaxes nothing here: the audit suppresses
 //! a finding only when the repository grants the exception (`audit::exceptions`).
 
@@ -144,6 +144,7 @@ fn selinux_ok(t: &Option<String>) -> bool {
     t.as_deref().is_none_or(|t| t.is_empty() || SELINUX_TYPES.contains(&t))
 }
 
+/// SEC-1: Pod Security "restricted", unless an exception is declared.
 pub const SEC_1: Rule = Rule {
     id: RuleId::Sec1,
     title: "Pods meet the Pod Security Standard \"restricted\", each control a named part: no privileged container, host namespaces, hostPath, hostPort or Windows host process; capabilities drop ALL and add at most NET_BIND_SERVICE; default procMount; safe sysctls only; allowed SELinux types, AppArmor and seccomp profiles (seccomp RuntimeDefault or Localhost, set); allowPrivilegeEscalation: false; non-root; allowed volume types.",
@@ -259,6 +260,7 @@ pub const SEC_1: Rule = Rule {
     cel: Some(sec_1_cel),
 };
 
+/// SEC-2: the sidecars and init containers run with a read-only root filesystem.
 pub const SEC_2: Rule = Rule {
     id: RuleId::Sec2,
     title: "Sidecars and init containers run with readOnlyRootFilesystem: true.",
@@ -281,6 +283,7 @@ pub const SEC_2: Rule = Rule {
     cel: Some(sec_2_cel),
 };
 
+/// SEC-3: the main container runs with a read-only root filesystem, unless a writable root is declared.
 pub const SEC_3: Rule = Rule {
     id: RuleId::Sec3,
     title: "The main container runs with readOnlyRootFilesystem: true, unless the app declares a writable root with its reason.",
@@ -304,6 +307,7 @@ pub const SEC_3: Rule = Rule {
     cel: Some(sec_3_cel),
 };
 
+/// SEC-4: each app has its own ServiceAccount; its API token is mounted only when it reads the API.
 pub const SEC_4: Rule = Rule {
     id: RuleId::Sec4,
     title: "Each app runs under its own ServiceAccount, and its API token is not mounted unless the app states what it reads from the API.",
