@@ -3,10 +3,12 @@
 
     bench/run [--quick] [--only gen,build,audit,edit] [--runs R] [--work DIR] [--checkov-max N]
 
-Every measurement is the median of R runs (interleaved: elite, baseline, elite, ...), wall time
-of a whole process (GNU time gives its peak RSS), each on a fresh output folder after a
-`sync`. Prints one table per benchmark and writes them to bench/RESULTS.md (--results to change).
-Nothing here is asserted: the numbers are for reading. See bench/README.md.
+Every measurement is the wall time of a whole process (GNU time gives its peak RSS), each run on
+a new output folder after a `sync`, R runs per tool (5 by default) with every tool in every
+position of the rotation, reported as median (min-max) with the load average. Nothing is deleted
+while measuring: scratch folders are removed at the end (a deletion slows the file creations of
+the next minute on this disk, see bench/README.md). Prints one table per benchmark and writes them
+to bench/RESULTS.md (--results to change). Nothing here is asserted: the numbers are for reading.
 """
 import argparse
 import json
@@ -23,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SYNTH = ROOT / "target/release/examples/synth"
 APPS = ROOT / "target/release/apps"
 CDK8S = ROOT / "bench/cdk8s"
+TSC = CDK8S / "node_modules/typescript/bin/tsc"
 VENV = ROOT / "target/bench-venv"
 
 
@@ -62,25 +65,45 @@ SCRATCH = []
 
 
 def fresh(work, name):
-    """A new, empty output folder; removed by `settle`, not at once: a removal on this kind of
-    disk (ext4 with online discard) goes on in the background and slows the next measurement."""
+    """A new output folder that has never existed: nothing is deleted before a timed run. Every
+    folder is removed by `cleanup`, once all measurements are done."""
     path = work / f"{name}-{len(SCRATCH)}"
-    if path.exists():
-        shutil.rmtree(path)
+    assert not path.exists(), path
     SCRATCH.append(path)
     return path
 
 
 def settle():
-    """Removes the scratch folders, then waits for the disk to finish with them."""
+    """Between runs: flush what was written. Nothing is deleted (see `cleanup`)."""
+    os.sync()
+
+
+def cleanup():
+    """Removes every scratch folder, after the last measurement."""
     while SCRATCH:
         shutil.rmtree(SCRATCH.pop(), ignore_errors=True)
-    os.sync()
-    time.sleep(3)
 
 
 def med(xs):
     return statistics.median(xs)
+
+
+def spread(xs):
+    """`median (min-max)` of a list of seconds."""
+    if len(xs) == 1:
+        return fmt(xs[0])
+    return f"{fmt(med(xs))} ({fmt(min(xs))}-{fmt(max(xs))})"
+
+
+def load():
+    """The 1-minute load average, for the notes."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def rotations(steps, runs):
+    """`runs` orders of `steps`: run i starts at step i, so every step takes every position."""
+    k = len(steps)
+    return [steps[i % k :] + steps[: i % k] for i in range(runs)]
 
 
 class Table:
@@ -176,6 +199,14 @@ def same_objects(flat_dir, cdk8s_dir):
     return len(elite), fields
 
 
+def documents(folder):
+    """The YAML documents of the files of `folder`'s app folders (what checkov counts as resources)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return sum(1 for p in folder.glob("*/*.yaml") for d in yaml.load_all(open(p), Loader=loader) if d)
+
+
 def leaves(v):
     if isinstance(v, dict):
         for x in v.values():
@@ -198,31 +229,38 @@ def tree_bytes(path):
 def bench_generation(args, work, scripts, memory):
     """Prints its rows as they come (N = 10,000 takes a while); returns its two tables."""
     walls = Table(
-        "Generation: N synthetic Elite apps to a fresh folder (seconds, median)",
+        "Generation: N synthetic Elite apps to a new folder (seconds: median (min-max))",
         [
             "N",
+            "medium",
             "elite tree",
             "elite flat",
             "cargo run --release",
-            "cdk8s, Chart per app",
-            "cdk8s, one Chart",
-            "write limit",
-            "cdk8s per app / elite",
+            "cdk8s JS, Chart per app",
+            "cdk8s TS, Chart per app (tsc + synth)",
+            "cdk8s JS, one Chart",
+            "write limit (cp -r)",
+            "cdk8s JS per app / elite",
+            "cdk8s TS / elite",
             "cdk8s one Chart / elite",
             "elite / write limit",
         ],
         notes=[
             "elite tree: `synth tree N --out DIR`, the code of `cargo run` (validate, lay out, write the "
-            "Kustomize tree: 9 files per app). elite flat: `synth flat N DIR`, the same complete objects in "
+            "Kustomize tree: one object per file, 11 files per app). elite flat: `synth flat N DIR`, the same complete objects in "
             "one file per app (what cdk8s writes) plus a kustomization.yaml. `cargo run --release`: elite tree "
-            "through cargo, warm build. cdk8s: `node bench/cdk8s/synth.js N DIR`, one Chart per app (one file "
-            "each, the idiomatic layout) or `--one-chart` (every app in one file: cdk8s's fastest). Write "
-            "limit: `cp -r` of elite's tree to a fresh folder on the same disk. Ratios use elite tree.",
+            "through cargo, warm build. cdk8s JS: `node bench/cdk8s/synth.js N DIR`, one Chart per app (one "
+            "file each, the idiomatic layout) or `--one-chart` (every app in one file: cdk8s's fastest). "
+            "cdk8s TS: the TypeScript form (`synth.ts`, strict), run as its users run it: `tsc`, then "
+            "`node dist/synth.js`. Write limit: `cp -r` of an elite tree of the same N to a new folder on the "
+            "same medium, as its own step of the rotation. Ratios use the medians of elite tree.",
+            "disk: the scratch folder on the project's disk; tmpfs: `/dev/shm`, the same runs without the "
+            "disk. Every tool takes every position of the rotation; nothing is deleted until the end.",
         ],
     )
     inproc_table = Table(
         "Generation in process (library call: `synth inproc`), median of the runs",
-        ["N", "apps/s", "MB/s", "declare (s)", "validate (s)", "render (s)", "write (s)", "files", "MB"],
+        ["N", "medium", "apps/s", "MB/s", "declare (s)", "validate (s)", "render (s)", "write (s)", "files", "MB"],
         notes=[
             "apps/s and MB/s (of YAML written) over validate + render + write. declare: the builder, which "
             "runs the catalog on each app (for `#[elite]` apps this happens at compile time)."
@@ -230,92 +268,110 @@ def bench_generation(args, work, scripts, memory):
     )
     medians = []
     for n in args.n:
-        runs = args.runs if n < 10000 else max(1, min(args.runs, 3))
-        cdk8s_runs = runs if n < 10000 else 1  # a Chart per app: about 13 minutes at 10,000
-        t = {k: [] for k in ("inproc", "tree", "flat", "cargo", "cdk8s", "cdk8s1", "limit")}
-        rss = {k: [] for k in ("tree", "flat", "cdk8s", "cdk8s1")}
-        phases = []
-        shape = {}
+        for medium, base in args.media:
+            runs = args.runs if n < 10000 else max(1, min(args.runs, 3))
+            cdk8s_runs = runs if n < 10000 else 1  # a Chart per app: about 13 minutes at 10,000
+            t = {k: [] for k in ("inproc", "tree", "flat", "cargo", "cdk8s", "cdk8s_ts", "cdk8s1", "limit")}
+            rss = {k: [] for k in ("tree", "flat", "cdk8s", "cdk8s1")}
+            phases = []
+            shape = {}
+            # The tree `cp -r` copies: written once, before the timed runs.
+            reference = fresh(base, f"reference-{n}")
+            run([SYNTH, "tree", n, "--out", reference])
+            shape["files"], shape["size"] = tree_bytes(reference)
 
-        def inproc():
-            p = json.loads(run([SYNTH, "inproc", n, fresh(work, f"inproc-{n}")], capture=True).stdout)
-            phases.append(p)
-            t["inproc"].append(p["validate_s"] + p["render_s"] + p["write_s"])
+            def inproc():
+                p = json.loads(run([SYNTH, "inproc", n, fresh(base, f"inproc-{n}")], capture=True).stdout)
+                phases.append(p)
+                t["inproc"].append(p["validate_s"] + p["render_s"] + p["write_s"])
 
-        def tree():
-            out = fresh(work, f"elite-{n}")
-            r = run([SYNTH, "tree", n, "--out", out])
-            t["tree"].append(r.seconds)
-            rss["tree"].append(r.rss_mib)
-            t["limit"].append(run(["cp", "-r", out, fresh(work, f"copy-{n}")]).seconds)
-            shape["files"], shape["size"] = tree_bytes(out)
+            def tree():
+                r = run([SYNTH, "tree", n, "--out", fresh(base, f"elite-{n}")])
+                t["tree"].append(r.seconds)
+                rss["tree"].append(r.rss_mib)
 
-        def flat():
-            r = run([SYNTH, "flat", n, fresh(work, f"flat-{n}")])
-            t["flat"].append(r.seconds)
-            rss["flat"].append(r.rss_mib)
+            def limit():
+                t["limit"].append(run(["cp", "-r", reference, fresh(base, f"copy-{n}")]).seconds)
 
-        def cargo():
-            cmd = ["cargo", "run", "--release", "-q", "--offline", "-p", "elite-gen", "--example", "synth", "--"]
-            t["cargo"].append(run(cmd + ["tree", n, "--out", fresh(work, f"cargo-{n}")], cwd=ROOT).seconds)
+            def flat():
+                r = run([SYNTH, "flat", n, fresh(base, f"flat-{n}")])
+                t["flat"].append(r.seconds)
+                rss["flat"].append(r.rss_mib)
 
-        def cdk8s(key, extra):
-            def go():
-                r = run(["node", CDK8S / "synth.js", n, fresh(work, f"{key}-{n}"), scripts] + extra, cwd=CDK8S)
-                t[key].append(r.seconds)
-                rss[key].append(r.rss_mib)
+            def cargo():
+                cmd = ["cargo", "run", "--release", "-q", "--offline", "-p", "elite-gen", "--example", "synth", "--"]
+                t["cargo"].append(run(cmd + ["tree", n, "--out", fresh(base, f"cargo-{n}")], cwd=ROOT).seconds)
 
-            return go
+            def cdk8s(key, extra):
+                def go():
+                    if key != "cdk8s1" and len(t[key]) >= cdk8s_runs:
+                        return
+                    r = run(["node", CDK8S / "synth.js", n, fresh(base, f"{key}-{n}"), scripts] + extra, cwd=CDK8S)
+                    t[key].append(r.seconds)
+                    rss[key].append(r.rss_mib)
 
-        steps = [inproc, tree, flat, cargo, cdk8s("cdk8s1", ["--one-chart"]), cdk8s("cdk8s", [])]
-        for i in range(runs):
-            # Each run starts with another tool: on a disk whose speed drifts, no tool always goes first.
-            order = steps[i % len(steps) :] + steps[: i % len(steps)]
-            for step in order:
-                if step is steps[-1] and i >= cdk8s_runs:
-                    continue
-                step()
-            settle()
-        files, size = shape["files"], shape["size"]
-        m = {k: med(v) for k, v in t.items()}
-        medians.append((n, m))
-        walls.row(
-            n,
-            m["tree"],
-            m["flat"],
-            m["cargo"],
-            m["cdk8s"],
-            m["cdk8s1"],
-            m["limit"],
-            ratio(m["cdk8s"], m["tree"]),
-            ratio(m["cdk8s1"], m["tree"]),
-            ratio(m["tree"], m["limit"]),
-        )
-        spread = lambda k: f"{min(t[k]):.3f}-{max(t[k]):.3f}"
+                return go
+
+            def cdk8s_ts():
+                if len(t["cdk8s_ts"]) >= cdk8s_runs:
+                    return
+                compiled = run(["node", TSC, "-p", "."], cwd=CDK8S).seconds
+                r = run(["node", CDK8S / "dist/synth.js", n, fresh(base, f"cdk8s-ts-{n}"), scripts], cwd=CDK8S)
+                t["cdk8s_ts"].append(compiled + r.seconds)
+
+            steps = [inproc, tree, limit, flat, cargo, cdk8s("cdk8s1", ["--one-chart"]), cdk8s("cdk8s", []), cdk8s_ts]
+            loads = [load()]
+            for order in rotations(steps, max(runs, len(steps)) if n < 10000 else runs):
+                for step in order:
+                    step()
+                settle()
+            loads.append(load())
+            m = {k: med(v) for k, v in t.items()}
+            medians.append((n, medium, m))
+            walls.row(
+                n,
+                medium,
+                spread(t["tree"]),
+                spread(t["flat"]),
+                spread(t["cargo"]),
+                spread(t["cdk8s"]),
+                spread(t["cdk8s_ts"]),
+                spread(t["cdk8s1"]),
+                spread(t["limit"]),
+                ratio(m["cdk8s"], m["tree"]),
+                ratio(m["cdk8s_ts"], m["tree"]),
+                ratio(m["cdk8s1"], m["tree"]),
+                ratio(m["tree"], m["limit"]),
+            )
+            walls.notes.append(
+                f"N = {n:,} on {medium}: {len(t['tree'])} runs of elite tree, {len(t['cdk8s'])} of cdk8s with a Chart "
+                f"per app; load average {loads[0]} before, {loads[1]} after."
+            )
+            split = {k: med([p[k] for p in phases]) for k in ("declare_s", "validate_s", "render_s", "write_s")}
+            files, size = shape["files"], shape["size"]
+            inproc_table.row(
+                n,
+                medium,
+                n / m["inproc"],
+                size / 1e6 / m["inproc"],
+                split["declare_s"],
+                split["validate_s"],
+                split["render_s"],
+                split["write_s"],
+                files,
+                size / 1e6,
+            )
+            if medium == args.media[0][0]:
+                memory.append((f"generation, N = {n:,}", "elite tree", max(rss["tree"]), "cdk8s, Chart per app", max(rss["cdk8s"])))
+                memory.append((f"generation, N = {n:,}", "elite flat", max(rss["flat"]), "cdk8s, one Chart", max(rss["cdk8s1"])))
+            print(f"generation N = {n:,} on {medium}: " + ", ".join(f"{k} {v:.3f} s" for k, v in m.items()), flush=True)
+    for medium, _ in args.media:
+        mine = [(n, m) for n, md, m in medians if md == medium]
+        per_app = lambda key: " / ".join(f"{m[key] / n * 1e6:,.0f}" for n, m in mine)
         walls.notes.append(
-            f"N = {n:,}: {runs} runs ({cdk8s_runs} of cdk8s with a Chart per app); spread (min-max): elite tree "
-            f"{spread('tree')} s, write limit {spread('limit')} s, cdk8s one Chart {spread('cdk8s1')} s."
+            f"Growth on {medium}, µs per app at N = {' / '.join(f'{n:,}' for n, _ in mine)}: elite tree {per_app('tree')}; "
+            f"cdk8s, Chart per app {per_app('cdk8s')}; cdk8s, one Chart {per_app('cdk8s1')}."
         )
-        split = {k: med([p[k] for p in phases]) for k in ("declare_s", "validate_s", "render_s", "write_s")}
-        inproc_table.row(
-            n,
-            n / m["inproc"],
-            size / 1e6 / m["inproc"],
-            split["declare_s"],
-            split["validate_s"],
-            split["render_s"],
-            split["write_s"],
-            files,
-            size / 1e6,
-        )
-        memory.append((f"generation, N = {n:,}", "elite tree", max(rss["tree"]), "cdk8s, Chart per app", max(rss["cdk8s"])))
-        memory.append((f"generation, N = {n:,}", "elite flat", max(rss["flat"]), "cdk8s, one Chart", max(rss["cdk8s1"])))
-        print(f"generation N = {n:,}: " + ", ".join(f"{k} {v:.3f} s" for k, v in m.items()), flush=True)
-    per_app = lambda key: " / ".join(f"{m[key] / n * 1e6:,.0f}" for n, m in medians)
-    walls.notes.append(
-        f"Growth, µs per app at N = {' / '.join(f'{n:,}' for n, _ in medians)}: elite tree {per_app('tree')}; "
-        f"cdk8s, Chart per app {per_app('cdk8s')}; cdk8s, one Chart {per_app('cdk8s1')}."
-    )
     return [walls, inproc_table]
 
 
@@ -379,8 +435,8 @@ def bench_audit(args, work, memory):
         "Audit: the Elite rules over N workloads vs checkov",
         ["N workloads", "objects", "elite audit (s)", "workloads/s", "checkov (s)", "workloads/s", "checkov / elite"],
         notes=[
-            "Input: the complete objects of N synthetic apps (`synth flat`), one folder per app: 6 objects and a kustomization.yaml, which both tools count as an object. "
-            "elite: `apps audit --format json DIR`. checkov: `checkov --framework kubernetes --skip-download -d DIR "
+            "Input: the complete objects of N synthetic apps (`synth flat`), one folder per app: 8 objects and a kustomization.yaml (checkov counts it as a resource). "
+            "elite: `apps audit --no-build --format json DIR` (the files as they are, as checkov reads them). checkov: `checkov --framework kubernetes --skip-download -d DIR "
             "-o json --soft-fail` (its own Kubernetes checks); elite: the Elite catalog.",
         ],
     )
@@ -394,9 +450,12 @@ def bench_audit(args, work, memory):
         runs = args.runs if n < 10000 else max(1, min(args.runs, 3))
         ck_runs = 0 if n > args.checkov_max else (min(runs, 3) if n <= 100 else 1)
         for i in range(runs):
-            r = run([APPS, "audit", "--format", "json", flat], capture=True)
+            # --no-build: the files as they are, the input checkov reads (a folder with a
+            # kustomization.yaml is otherwise built with kustomize first).
+            r = run([APPS, "audit", "--no-build", "--format", "json", flat], capture=True)
             s = json.loads(r.stdout)["summary"]
-            workloads, objects = s["workloads"], s["workloads"] + s["skippedObjects"]
+            workloads = s["workloads"]
+            objects = documents(flat)
             assert s["elite"] == n, s
             elite.append(r.seconds)
             rss.append(r.rss_mib)
@@ -443,35 +502,73 @@ def bench_edit(args, work, scripts):
     edited = original.replace("size = Medium,", "size = Large,", 1)
     assert edited != original
     output = ws / "apps/20-media/sonarr/base/deployment-sonarr.yaml"
-    edit, touch = [], []
-    for i in range(args.runs):
-        before = output.read_text()
-        source.write_text(edited if i % 2 == 0 else original)
-        edit.append(run(["cargo", "run", "--offline", "-q"], cwd=ws, env=env).seconds)
-        assert output.read_text() != before, "the edit did not reach the YAML"
-        os.utime(source)
-        touch.append(run(["cargo", "run", "--offline", "-q"], cwd=ws, env=env).seconds)
     apps = len([p for p in (ws / "apps").glob("*/*/base")])
-    cdk8s = []
-    for _ in range(args.runs):
-        out = fresh(work, "edit-cdk8s")
-        cdk8s.append(run(["node", CDK8S / "synth.js", apps, out, scripts], cwd=CDK8S).seconds)
-    settle()
-    t = Table(
-        "Edit loop: change one app, regenerate",
-        ["what", "seconds (median)"],
+    t = {k: [] for k in ("edit", "touch", "noop", "lib", "link", "binary", "cdk8s", "cdk8s_ts", "tsc")}
+    state = {"edited": False}
+
+    def edit():
+        before = output.read_text()
+        state["edited"] = not state["edited"]
+        source.write_text(edited if state["edited"] else original)
+        t["edit"].append(run(["cargo", "run", "--offline", "-q"], cwd=ws, env=env).seconds)
+        assert output.read_text() != before, "the edit did not reach the YAML"
+
+    def touch():
+        os.utime(source)
+        t["touch"].append(run(["cargo", "run", "--offline", "-q"], cwd=ws, env=env).seconds)
+
+    def phases():
+        # Where an edit's time goes: the apps library (macro expansion, the catalog, codegen), the
+        # binary (its link), cargo's own start (a no-op `cargo run`), and the generation alone.
+        os.utime(source)
+        t["lib"].append(run(["cargo", "build", "--offline", "-q", "-p", "apps", "--lib"], cwd=ws, env=env).seconds)
+        t["link"].append(run(["cargo", "build", "--offline", "-q", "-p", "apps", "--bin", "apps"], cwd=ws, env=env).seconds)
+        t["noop"].append(run(["cargo", "run", "--offline", "-q"], cwd=ws, env=env).seconds)
+        t["binary"].append(run([ws / "target/debug/apps", "-q"], cwd=ws).seconds)
+
+    def cdk8s():
+        t["cdk8s"].append(run(["node", CDK8S / "synth.js", apps, fresh(work, "edit-cdk8s"), scripts], cwd=CDK8S).seconds)
+
+    def cdk8s_ts():
+        compiled = run(["node", TSC, "-p", "."], cwd=CDK8S).seconds
+        t["tsc"].append(compiled)
+        r = run(["node", CDK8S / "dist/synth.js", apps, fresh(work, "edit-cdk8s-ts"), scripts], cwd=CDK8S)
+        t["cdk8s_ts"].append(compiled + r.seconds)
+
+    steps = [edit, touch, phases, cdk8s, cdk8s_ts]
+    before = load()
+    for order in rotations(steps, max(args.runs, len(steps))):
+        for step in order:
+            step()
+        settle()
+    source.write_text(original)
+    table = Table(
+        "Edit loop: change one app, regenerate (seconds: median (min-max))",
+        ["what", "seconds", "vs elite edit"],
         notes=[
             f"In a copy of this workspace ({apps} apps), debug profile, as `cargo run` builds. Edit: sonarr's "
             "`size = Medium` to `Large` and back, then `cargo run` (recompiles the apps crate, whose macro checks "
-            "every rule, and rewrites the YAML; checked). Touch: the file's mtime only.",
-            f"cdk8s has no compile step: its loop is `node synth.js {apps}` (plain JavaScript, no type check).",
+            "every rule, links the binary and rewrites the YAML; checked). Touch: the file's mtime only. The "
+            "phases are measured apart: `cargo build --lib` after a touch, then `--bin` (the link), then a no-op "
+            "`cargo run`, then the binary alone.",
+            f"cdk8s JS: `node synth.js {apps}` (plain JavaScript: no compile step, no type check). cdk8s TS: "
+            f"the TypeScript project's loop, `tsc` (strict, skipLibCheck) then `node dist/synth.js {apps}`.",
+            f"{len(t['edit'])} runs of each, every step in every position; load average {before} before, {load()} after.",
         ],
     )
-    t.row("elite: edit a declaration, `cargo run`", med(edit))
-    t.row("elite: touch a declaration, `cargo run`", med(touch))
-    t.row(f"cdk8s: synth of {apps} apps", med(cdk8s))
-    t.row("elite: cold `cargo build` of the workspace (empty target)", cold)
-    return t
+    e = med(t["edit"])
+    vs = lambda k: ratio(med(t[k]), e)
+    table.row("elite: edit a declaration, `cargo run`", spread(t["edit"]), "1.0x")
+    table.row("elite: touch a declaration, `cargo run`", spread(t["touch"]), vs("touch"))
+    table.row("  phase: the apps library (macro, catalog, codegen)", spread(t["lib"]), vs("lib"))
+    table.row("  phase: the binary (link)", spread(t["link"]), vs("link"))
+    table.row("  phase: cargo's own start (no-op `cargo run`)", spread(t["noop"]), vs("noop"))
+    table.row("  phase: the generation alone (the binary)", spread(t["binary"]), vs("binary"))
+    table.row(f"cdk8s JS: synth of {apps} apps", spread(t["cdk8s"]), vs("cdk8s"))
+    table.row(f"cdk8s TS: tsc + synth of {apps} apps", spread(t["cdk8s_ts"]), vs("cdk8s_ts"))
+    table.row("  of which tsc", spread(t["tsc"]), vs("tsc"))
+    table.row("elite: cold `cargo build` of the workspace (empty target)", cold, "")
+    return table
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -493,15 +590,30 @@ def main():
     ap.add_argument("--checkov-max", type=int, default=1000, help="largest N checkov is run on (slow: ~0.4 s/workload)")
     ap.add_argument("--audit-n", type=int, action="append", help="N of the audit benchmark (repeatable)")
     ap.add_argument("--results", type=Path, default=ROOT / "bench/RESULTS.md")
+    ap.add_argument("--sizes", help="the N of the generation benchmark, comma-separated (100,1000,10000 by default)")
+    ap.add_argument("--tmpfs", type=Path, default=Path("/dev/shm"), help="where the tmpfs runs write (none: --tmpfs '')")
+    ap.add_argument("--pause", type=int, default=60, help="seconds to wait after removing a previous run's leftovers")
     args = ap.parse_args()
-    args.n = [100, 1000] if args.quick else [100, 1000, 10000]
+    args.n = [int(x) for x in args.sizes.split(",")] if args.sizes else ([100, 1000] if args.quick else [100, 1000, 10000])
     args.audit_n = args.audit_n or ([100, 1000] if args.quick else [100, 1000, 10000])
     args.build_n = 100
     if args.quick:
         args.runs = min(args.runs, 3)
     only = set(args.only.split(","))
+    # A previous run's leftovers are removed first, then the disk is left alone for --pause seconds:
+    # creating files in the minute after a large deletion walks the freed inodes (bench/README.md).
+    if args.work.exists() and any(args.work.iterdir()):
+        shutil.rmtree(args.work)
+        os.sync()
+        print(f"removed the previous run's scratch folder; waiting {args.pause} s before measuring", flush=True)
+        time.sleep(args.pause)
     args.work.mkdir(parents=True, exist_ok=True)
     work = args.work.resolve()
+    args.media = [("disk", work)]
+    if str(args.tmpfs) and args.tmpfs.is_dir():
+        shm = args.tmpfs / f"elite-bench-{os.getpid()}"
+        shm.mkdir()
+        args.media.append(("tmpfs", shm))
 
     scripts = work / "cdk8s-scripts"
     sample = fresh(work, "sample")
@@ -513,6 +625,10 @@ def main():
     one_chart = fresh(work, "sample-cdk8s-one-chart")
     run(["node", CDK8S / "synth.js", 100, one_chart, scripts, "--one-chart"], cwd=CDK8S)
     assert same_objects(sample, one_chart) == (objects, fields)
+    run(["node", TSC, "-p", "."], cwd=CDK8S)
+    typescript = fresh(work, "sample-cdk8s-ts")
+    run(["node", CDK8S / "dist/synth.js", 100, typescript, scripts], cwd=CDK8S)
+    assert same_objects(sample, typescript) == (objects, fields)
     print(f"check: elite and cdk8s write the same {objects} objects of 100 apps, {fields:,} fields equal", flush=True)
     settle()
 
@@ -538,13 +654,16 @@ def main():
         "",
         f"Written by `{command}`. Machine: {os.cpu_count()} cores, {platform.machine()}, "
         f"Linux {platform.release()}; rustc release profile; Node {node}; "
-        f"cdk8s {npm_version('cdk8s')}, cdk8s-plus-34 {npm_version('cdk8s-plus-34')}; checkov {checkov_version()}. "
+        f"cdk8s {npm_version('cdk8s')}, cdk8s-plus-34 {npm_version('cdk8s-plus-34')}, TypeScript {npm_version('typescript')}; checkov {checkov_version()}. "
         f"Scratch folder: `{args.work}`. Check: elite and cdk8s write the same {objects} objects for 100 apps "
-        f"({fields:,} leaf fields, all equal).",
+        f"({fields:,} leaf fields, all equal), from the JavaScript and the TypeScript forms alike.",
         "",
     ]
     args.results.write_text("\n".join(head) + "\n" + "\n".join(t.markdown() for t in tables))
     print(f"wrote {args.results}")
+    cleanup()
+    for _, base in args.media[1:]:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def npm_version(pkg):

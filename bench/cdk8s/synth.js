@@ -113,28 +113,29 @@ function eliteApp(scope, i) {
             livenessProbe: probe(httpGet('/healthz', 'http')),
             readinessProbe: probe(httpGet('/ready', 'http')),
             resources: MEDIUM,
-            securityContext: SECURITY(false),
-            volumeMounts: [config],
+            securityContext: SECURITY(true),
+            volumeMounts: [config, tmp],
           }],
           initContainers: [
             scriptContainer('restore-config', 'rclone/rclone:1.72.0', SCRIPTS.restoreConfig, {
               env: syncEnv,
               volumeMounts: [config, durability, tmp],
             }),
-            scriptContainer('config-syncer', 'ghcr.io/truxonline/elite-config-syncer:1.72.0-1', SCRIPTS.configSyncer, {
+            scriptContainer('config-syncer', 'ghcr.io/truxonline/elite-config-syncer:1.72.0-2', SCRIPTS.configSyncer, {
               env: syncEnv,
+              ports: [{ containerPort: 9091, name: 'syncer-metrics', protocol: 'TCP' }],
               livenessProbe: probe(shell('test -n "$(find /tmp/config-syncer.alive -mmin -5)"'), 30),
               readinessProbe: probe(shell('test -f /tmp/config-syncer.ready')),
               restartPolicy: 'Always',
               volumeMounts: [config, durability, tmp],
             }),
-            scriptContainer('restore-db', 'litestream/litestream:0.5.6', SCRIPTS.restoreDb, {
+            scriptContainer('restore-db', 'litestream/litestream:0.5.17', SCRIPTS.restoreDb, {
               env: [{ name: 'ELITE_DATABASES', value: db }, { name: 'ELITE_EPHEMERAL', value: '' }],
               volumeMounts: [config, durability],
             }),
             {
               name: 'litestream',
-              image: 'litestream/litestream:0.5.6',
+              image: 'litestream/litestream:0.5.17',
               args: ['replicate', '-config', '/etc/elite/litestream.yml'],
               env: [{ name: 'ELITE_DATABASES', value: db }],
               envFrom: fromS3,
@@ -148,16 +149,38 @@ function eliteApp(scope, i) {
               volumeMounts: [config, durability],
             },
           ],
+          automountServiceAccountToken: false,
           priorityClassName: 'vixens-high',
+          serviceAccountName: name,
           securityContext: { fsGroup: 1000, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } },
           terminationGracePeriodSeconds: 60,
           volumes: [
             { name: 'config', persistentVolumeClaim: { claimName: `${name}-config` } },
-            { name: 'elite-tmp', emptyDir: { sizeLimit: q('64Mi') } },
+            { name: 'elite-tmp', emptyDir: { sizeLimit: q('256Mi') } },
             { name: 'elite-durability', configMap: { name: `${name}-durability` } },
           ],
         },
       },
+    },
+  });
+
+  new k8s.KubeServiceAccount(scope, 'serviceaccount', { metadata: meta(name), automountServiceAccountToken: false });
+
+  const peer = (namespace, app) => ({
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+    podSelector: { matchLabels: app },
+  });
+  const tcp = (p) => ({ port: port(p), protocol: 'TCP' });
+  new k8s.KubeNetworkPolicy(scope, 'networkpolicy', {
+    metadata: meta(name),
+    spec: {
+      egress: [
+        { ports: [{ port: port(53), protocol: 'UDP' }, tcp(53)], to: [peer('kube-system', { 'k8s-app': 'kube-dns' })] },
+        { ports: [tcp(9000)], to: [peer('infra', { 'app.kubernetes.io/name': 'minio' })] },
+      ],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [tcp(9091), tcp(9090)] }],
+      podSelector: { matchLabels: selector },
+      policyTypes: ['Ingress', 'Egress'],
     },
   });
 
@@ -184,7 +207,7 @@ function eliteApp(scope, i) {
     data: {
       'inotify-exclude.txt':
         '^/config/(\\.elite-restore-complete|' + dbFiles.map((f) => f.replace(/\./g, '\\.')).join('|') +
-        '|\\.app\\.db-litestream(/.*)?|(.*/)?[^/]*\\.log)$\n',
+        '|\\.app\\.db-litestream(/.*)?|app\\.db\\.stale-[^/]*(/.*)?|(.*/)?[^/]*\\.log)$\n',
       'litestream.yml': [
         'addr: ":9090"',
         'snapshot:',
@@ -206,6 +229,7 @@ function eliteApp(scope, i) {
         '- /.elite-restore-complete',
         ...dbFiles.map((f) => `- /${f}`),
         '- /.app.db-litestream/**',
+        '- /app.db.stale-*/**',
         '- *.log',
         '',
       ].join('\n'),
@@ -215,9 +239,12 @@ function eliteApp(scope, i) {
   new ApiObject(scope, 'podmonitor', {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PodMonitor',
-    metadata: meta(`${name}-litestream`),
+    metadata: meta(`${name}-durability`),
     spec: {
-      podMetricsEndpoints: [{ interval: '30s', path: '/metrics', port: 'metrics' }],
+      podMetricsEndpoints: [
+        { interval: '30s', path: '/metrics', port: 'metrics' },
+        { interval: '30s', path: '/metrics.txt', port: 'syncer-metrics' },
+      ],
       selector: { matchLabels: selector },
     },
   });

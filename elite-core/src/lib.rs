@@ -8,7 +8,7 @@
 //! - `render` (feature `render`): the Kubernetes objects, serialized to YAML;
 //! - `audit` (feature `audit`): any Kubernetes YAML judged by the catalog, at its file and line.
 //!
-//! Without features the crate depends only on serde, serde_json, inventory and regex-lite, so
+//! Without features the crate depends only on serde, serde_json, inventory and regex, so
 //! the proc macro can run the catalog at compile time without building Kubernetes types.
 
 #![warn(missing_docs)]

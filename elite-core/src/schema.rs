@@ -70,7 +70,7 @@ mod tests {
 
     #[test]
     fn the_name_pattern_is_the_dns1035_check() {
-        let re = regex_lite::Regex::new(DNS1035_LABEL_RE).unwrap();
+        let re = regex::Regex::new(DNS1035_LABEL_RE).unwrap();
         for s in ["a", "web", "a-1", "adguard-home", "-a", "a-", "1a", "A", "a_b", "a.b", "", "a--b"] {
             assert_eq!(re.is_match(s), crate::names::dns1035_label(s).is_ok() || s.len() > 63, "{s:?}");
         }
@@ -78,8 +78,8 @@ mod tests {
 
     #[test]
     fn the_durable_path_pattern_is_the_unsafe_character_check() {
-        let re = regex_lite::Regex::new(&durable_path_re()).unwrap();
-        let unsafe_char = regex_lite::Regex::new(UNSAFE_PATH_CHAR).unwrap();
+        let re = regex::Regex::new(&durable_path_re()).unwrap();
+        let unsafe_char = regex::Regex::new(UNSAFE_PATH_CHAR).unwrap();
         for s in ["/config/app.db", "/config/a b.db", "/c/$x", "/c/*", "/c/[a]", "/c/a;b", "/c/a~", "/c/é.db", "/c/a\tb"] {
             assert_eq!(re.is_match(s), !unsafe_char.is_match(s), "{s:?}");
         }

@@ -273,7 +273,7 @@ mod tests {
     /// The regular expression and the parser agree, on the examples and on generated strings.
     #[test]
     fn the_regex_is_the_parser() {
-        let re = regex_lite::Regex::new(IMAGE_REFERENCE_RE).unwrap();
+        let re = regex::Regex::new(IMAGE_REFERENCE_RE).unwrap();
         let alphabet: Vec<char> = "aZ09._-/:@[]".chars().collect();
         let mut examples: Vec<String> = [
             "ghcr.io/linuxserver/sonarr:version-4.0.16", "registry.lan:5000/minio", "minio/minio", "busybox:latest",
@@ -303,7 +303,7 @@ mod tests {
 
     #[test]
     fn minio_by_repository() {
-        let re = regex_lite::Regex::new(MINIO_IMAGE_RE).unwrap();
+        let re = regex::Regex::new(MINIO_IMAGE_RE).unwrap();
         for (image, minio) in [
             ("minio/minio:RELEASE.1", true),
             ("quay.io/minio/minio:RELEASE.1", true),

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use regex_lite::Regex;
+use regex::Regex;
 
 /// Blanks between shell words.
 macro_rules! ws {
