@@ -66,8 +66,15 @@ fn port_name() -> impl Strategy<Value = String> {
 }
 
 fn ports() -> impl Strategy<Value = Vec<Port>> {
-    vec((port_name(), pick(&[80u16, 8080, 8080, 3000, 53, 9090, 0]), pick(&[Protocol::Tcp, Protocol::Tcp, Protocol::Udp])), 0..4)
-        .prop_map(|ps| ps.into_iter().map(|(name, number, protocol)| Port { name, number, protocol }).collect())
+    vec(
+        (
+            port_name(),
+            pick(&[80u16, 8080, 8080, 3000, 53, 9090, 0]),
+            pick(&[Protocol::Tcp, Protocol::Tcp, Protocol::Udp]),
+        ),
+        0..4,
+    )
+    .prop_map(|ps| ps.into_iter().map(|(name, number, protocol)| Port { name, number, protocol }).collect())
 }
 
 fn port_ref() -> impl Strategy<Value = PortRef> {
@@ -81,13 +88,14 @@ fn probe() -> impl Strategy<Value = Probe> {
         1 => vec(s(&["/bin/check", "pg_isready", ""]), 0..3).prop_map(|command| ProbeAction::Exec { command }),
     ];
     let n = |v: &[u32]| pick(v);
-    (action, n(&[0, 0, 5, 30, 200]), n(&[10, 10, 1, 0, 20]), n(&[5, 1, 0, 30]), n(&[3, 3, 3, 1, 0, 18, 19, 300])).prop_map(|(action, d, p, t, f)| Probe {
-        action,
-        initial_delay_seconds: d,
-        period_seconds: p,
-        timeout_seconds: t,
-        failure_threshold: f,
-    })
+    (action, n(&[0, 0, 5, 30, 200]), n(&[10, 10, 1, 0, 20]), n(&[5, 1, 0, 30]), n(&[3, 3, 3, 1, 0, 18, 19, 300]))
+        .prop_map(|(action, d, p, t, f)| Probe {
+            action,
+            initial_delay_seconds: d,
+            period_seconds: p,
+            timeout_seconds: t,
+            failure_threshold: f,
+        })
 }
 
 fn path() -> impl Strategy<Value = String> {
@@ -103,7 +111,8 @@ fn volumes() -> impl Strategy<Value = Vec<Volume>> {
         1 => s(&["nas.lan", "192.168.1.2", ""]).prop_map(|server| VolumeSource::Nfs(NfsSource { server, path: "/export".into() })),
         2 => option::of(pick(&[64u64, 512, 0])).prop_map(|l| VolumeSource::EmptyDir(EmptyDirSource { size_limit: l.map(Memory::mi) })),
     ];
-    let mount = (path(), option::of(s(&["sub", "a/../b", "/abs"])), prop::bool::weighted(0.15)).prop_map(|(path, sub_path, read_only)| Mount { path, sub_path, read_only });
+    let mount = (path(), option::of(s(&["sub", "a/../b", "/abs"])), prop::bool::weighted(0.15))
+        .prop_map(|(path, sub_path, read_only)| Mount { path, sub_path, read_only });
     vec((s(&["config", "data", "cache", "elite-tmp", "Data"]), source, vec(mount, 1..3)), 0..4)
         .prop_map(|vs| vs.into_iter().map(|(name, source, mounts)| Volume { name, source, mounts }).collect())
 }
@@ -129,7 +138,11 @@ fn durability() -> impl Strategy<Value = Durability> {
         pick(BackupProfile::ALL),
     )
         .prop_map(|(name, path, format, profile)| Database { name, path, format, profile });
-    let sync = (path(), prop_oneof![4 => Just(vec![]), 1 => Just(vec!["*.log".to_owned()]), 1 => Just(vec!["a\nb".to_owned()])]).prop_map(|(dir, exclude)| ConfigSync { dir, exclude });
+    let sync = (
+        path(),
+        prop_oneof![4 => Just(vec![]), 1 => Just(vec!["*.log".to_owned()]), 1 => Just(vec!["a\nb".to_owned()])],
+    )
+        .prop_map(|(dir, exclude)| ConfigSync { dir, exclude });
     prop_oneof![
         1 => Just(Durability::default()),
         3 => s(&["keeps nothing", " ", ""]).prop_map(|r| Durability { stateless: Some(r), ..Durability::default() }),
@@ -151,20 +164,39 @@ fn command() -> impl Strategy<Value = (Vec<String>, Vec<String>)> {
 }
 
 fn access() -> impl Strategy<Value = Vec<Access>> {
-    let rule = s(&["internet:443", "internet", "10.0.0.0/8", "192.168.1.0/24:53/udp,53", "media/prowlarr:9696", "media/*:9000", "internet:443"]);
+    let rule = s(&[
+        "internet:443",
+        "internet",
+        "10.0.0.0/8",
+        "192.168.1.0/24:53/udp,53",
+        "media/prowlarr:9696",
+        "media/*:9000",
+        "internet:443",
+    ]);
     vec(rule.prop_map(|r| r.parse().expect("the strategy's rules parse")), 0..3)
 }
 
 fn api() -> impl Strategy<Value = Option<ApiAccess>> {
-    let resource = s(&["services", "ingresses.networking.k8s.io", "nodes", "services"]).prop_map(|r| r.parse().expect("the strategy's resources parse"));
+    let resource = s(&["services", "ingresses.networking.k8s.io", "nodes", "services"])
+        .prop_map(|r| r.parse().expect("the strategy's resources parse"));
     prop_oneof![4 => Just(None), 1 => vec(resource, 0..3).prop_map(|read| Some(ApiAccess { read }))]
 }
 
 /// An arbitrary declaration.
 pub fn app_spec() -> impl Strategy<Value = AppSpec> {
     let identity = (name(), pick(Category::ALL), option::of(s(&["media", "dns", "Bad_NS"])), pick(Role::ALL), image());
-    let resources = (size(), prop_oneof![1 => Just(None), 8 => pick(Priority::ALL).prop_map(Some)], prop_oneof![1 => Just(None), 8 => pick(Runtime::ALL).prop_map(Some)]);
-    let network = (ports(), option::of(probe()), option::of(probe()), option::of(probe()), option::of((port_name(), option::of(s(&["vault", "a.b", "Bad"])))));
+    let resources = (
+        size(),
+        prop_oneof![1 => Just(None), 8 => pick(Priority::ALL).prop_map(Some)],
+        prop_oneof![1 => Just(None), 8 => pick(Runtime::ALL).prop_map(Some)],
+    );
+    let network = (
+        ports(),
+        option::of(probe()),
+        option::of(probe()),
+        option::of(probe()),
+        option::of((port_name(), option::of(s(&["vault", "a.b", "Bad"])))),
+    );
     let storage = (volumes(), env(), durability(), command());
     let scheduling = (
         pick(&[1u16, 1, 1, 2, 0, 3]),
@@ -172,11 +204,23 @@ pub fn app_spec() -> impl Strategy<Value = AppSpec> {
         pick(Workload::ALL),
         pick(&[1000u32, 1000, 0, 65534, u32::MAX]),
         vec((pick(ExceptionKind::ALL), s(&["s6-overlay starts as root", " "])), 0..2),
-        pick(&[vec![Environment::Dev, Environment::Prod], vec![Environment::Prod], vec![], vec![Environment::Dev, Environment::Dev]]),
+        pick(&[
+            vec![Environment::Dev, Environment::Prod],
+            vec![Environment::Prod],
+            vec![],
+            vec![Environment::Dev, Environment::Dev],
+        ]),
     );
     let isolation = (access(), access(), api());
     (identity, resources, network, storage, scheduling, isolation).prop_map(
-        |((name, category, namespace, role, image), (size, priority, runtime), (ports, liveness, readiness, startup, ingress), (volumes, env, durability, (command, args)), (replicas, ha, workload, run_as_user, exceptions, environments), (egress, allow_from, api))| {
+        |(
+            (name, category, namespace, role, image),
+            (size, priority, runtime),
+            (ports, liveness, readiness, startup, ingress),
+            (volumes, env, durability, (command, args)),
+            (replicas, ha, workload, run_as_user, exceptions, environments),
+            (egress, allow_from, api),
+        )| {
             AppSpec {
                 name,
                 category,
@@ -198,7 +242,10 @@ pub fn app_spec() -> impl Strategy<Value = AppSpec> {
                 ha,
                 workload,
                 run_as_user,
-                exceptions: exceptions.into_iter().map(|(kind, reason)| SecurityException { kind, reason: reason.to_owned() }).collect(),
+                exceptions: exceptions
+                    .into_iter()
+                    .map(|(kind, reason)| SecurityException { kind, reason: reason.to_owned() })
+                    .collect(),
                 egress,
                 allow_from,
                 api,
@@ -255,7 +302,11 @@ fn repair(a: &mut AppSpec, violations: &[crate::rules::Violation]) {
             },
             Some("probes") | Some("ingress") => {
                 a.ports = vec![Port { name: "http".into(), number: 8080, protocol: Protocol::Tcp }];
-                a.probes = Probes { liveness: Some(Probe::http("/health", "http")), readiness: Some(Probe::tcp("http")), startup: Some(Probe::http("/health", "http").failure_threshold(18)) };
+                a.probes = Probes {
+                    liveness: Some(Probe::http("/health", "http")),
+                    readiness: Some(Probe::tcp("http")),
+                    startup: Some(Probe::http("/health", "http").failure_threshold(18)),
+                };
                 if t.first().map(String::as_str) == Some("ingress") {
                     a.ingress = None;
                 }

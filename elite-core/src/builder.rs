@@ -148,13 +148,24 @@ impl AppBuilder {
         self
     }
     /// Declares a database file with its format and backup profile.
-    pub fn database(mut self, name: impl Into<String>, path: impl Into<String>, format: DbFormat, profile: BackupProfile) -> Self {
+    pub fn database(
+        mut self,
+        name: impl Into<String>,
+        path: impl Into<String>,
+        format: DbFormat,
+        profile: BackupProfile,
+    ) -> Self {
         self.spec.durability.databases.push(Database { name: name.into(), path: path.into(), format, profile });
         self
     }
     /// Declares the config directory synced to S3, with extra rclone glob patterns to leave out.
-    pub fn config_sync<S: Into<String>>(mut self, dir: impl Into<String>, exclude: impl IntoIterator<Item = S>) -> Self {
-        self.spec.durability.config_sync = Some(ConfigSync { dir: dir.into(), exclude: exclude.into_iter().map(Into::into).collect() });
+    pub fn config_sync<S: Into<String>>(
+        mut self,
+        dir: impl Into<String>,
+        exclude: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.spec.durability.config_sync =
+            Some(ConfigSync { dir: dir.into(), exclude: exclude.into_iter().map(Into::into).collect() });
         self
     }
     /// Sets the number of pods (1 by default).
@@ -188,7 +199,9 @@ impl AppBuilder {
         let at = crate::pointer!("egress", self.spec.egress.len());
         match rule.parse() {
             Ok(a) => self.spec.egress.push(a),
-            Err(e) => self.invalid.push((at, format!("`{}` is not an access rule: {e}", crate::names::printable(rule)))),
+            Err(e) => {
+                self.invalid.push((at, format!("`{}` is not an access rule: {e}", crate::names::printable(rule))))
+            }
         }
         self
     }
@@ -197,7 +210,9 @@ impl AppBuilder {
         let at = crate::pointer!("allowFrom", self.spec.allow_from.len());
         match rule.parse() {
             Ok(a) => self.spec.allow_from.push(a),
-            Err(e) => self.invalid.push((at, format!("`{}` is not an access rule: {e}", crate::names::printable(rule)))),
+            Err(e) => {
+                self.invalid.push((at, format!("`{}` is not an access rule: {e}", crate::names::printable(rule))))
+            }
         }
         self
     }
@@ -208,7 +223,10 @@ impl AppBuilder {
         for (i, r) in resources.into_iter().enumerate() {
             match r.as_ref().parse() {
                 Ok(x) => read.push(x),
-                Err(e) => self.invalid.push((crate::pointer!("api", "read", i), format!("`{}` is not an API resource: {e}", crate::names::printable(r.as_ref())))),
+                Err(e) => self.invalid.push((
+                    crate::pointer!("api", "read", i),
+                    format!("`{}` is not an API resource: {e}", crate::names::printable(r.as_ref())),
+                )),
             }
         }
         if read.is_empty() {
@@ -240,7 +258,13 @@ impl AppBuilder {
             });
         }
         for (at, message) in self.invalid {
-            v.push(crate::rules::Violation { rule: crate::rules::RuleId::Decl, check: None, at, message, door: Door::Builder });
+            v.push(crate::rules::Violation {
+                rule: crate::rules::RuleId::Decl,
+                check: None,
+                at,
+                message,
+                door: Door::Builder,
+            });
         }
         if v.is_empty() { Ok(self.spec) } else { Err(Violations(v)) }
     }

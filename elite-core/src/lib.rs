@@ -18,9 +18,9 @@
 pub mod arbitrary;
 #[cfg(feature = "audit")]
 pub mod audit;
+pub mod builder;
 #[cfg(feature = "audit")]
 pub mod description;
-pub mod builder;
 pub mod facts;
 pub mod model;
 pub mod names;

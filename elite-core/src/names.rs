@@ -225,7 +225,11 @@ pub fn printable(s: &str) -> String {
 
 /// `s` escaped for a message, at most `max` characters (then `…`).
 pub fn printable_max(s: &str, max: usize) -> String {
-    let mut out: String = s.chars().take(max).flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect();
+    let mut out: String = s
+        .chars()
+        .take(max)
+        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+        .collect();
     if s.chars().nth(max).is_some() {
         out.push('…');
     }

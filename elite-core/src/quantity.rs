@@ -25,7 +25,9 @@ impl fmt::Display for QuantityError {
                 write!(f, "`{s}` is not a Kubernetes quantity (e.g. `100m`, `0.5`, `512Mi`, `1.5Gi`)")
             }
             QuantityError::OutOfRange(s) => write!(f, "`{s}` is out of range"),
-            QuantityError::Precision(s) => write!(f, "`{s}` is finer than the unit (a millicore of CPU, a byte of memory)"),
+            QuantityError::Precision(s) => {
+                write!(f, "`{s}` is finer than the unit (a millicore of CPU, a byte of memory)")
+            }
             QuantityError::Negative(s) => write!(f, "`{s}` is negative"),
         }
     }
@@ -177,7 +179,9 @@ impl fmt::Display for Memory {
     /// The shortest exact binary form: `4Gi`, `768Mi`, `1536Ki`, or bytes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let b = self.0;
-        for (unit, size) in [("Ei", 1u64 << 60), ("Pi", 1 << 50), ("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
+        for (unit, size) in
+            [("Ei", 1u64 << 60), ("Pi", 1 << 50), ("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)]
+        {
             if b > 0 && b.is_multiple_of(size) {
                 return write!(f, "{}{unit}", b / size);
             }
@@ -257,7 +261,10 @@ mod tests {
         assert!(matches!(parse_cpu_millis("9223372036854775807"), Err(QuantityError::OutOfRange(_))));
         assert!(parse_cpu_millis("1e999").is_err());
         assert!(parse_cpu_millis("1e9999").is_err());
-        assert!(matches!(parse_cpu_millis("99999999999999999999999999999999999999999"), Err(QuantityError::OutOfRange(_))));
+        assert!(matches!(
+            parse_cpu_millis("99999999999999999999999999999999999999999"),
+            Err(QuantityError::OutOfRange(_))
+        ));
         assert_eq!(Cpu::parse("2").unwrap(), Cpu(2000));
         assert_eq!(Cpu::parse("0.5").unwrap(), Cpu(500));
         assert!(matches!(Cpu::parse("0.0005"), Err(QuantityError::Precision(_))));

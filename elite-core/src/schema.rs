@@ -36,7 +36,11 @@ fn constrain(schema: &mut Value) {
         "App name, a DNS-1035 label of at most {MAX_APP_NAME} characters (DECL: the names derived from it stay DNS labels): names the workload, its Service and its S3 prefix."
     ));
     // PRIO-2: an Elite app states its class, and only an Elite one.
-    let elite: Vec<Value> = Priority::ALL.iter().filter(|p| p.is_elite()).map(|p| serde_json::to_value(p).expect("a priority serializes")).collect();
+    let elite: Vec<Value> = Priority::ALL
+        .iter()
+        .filter(|p| p.is_elite())
+        .map(|p| serde_json::to_value(p).expect("a priority serializes"))
+        .collect();
     props["priority"] = json!({
         "description": format!("The priority class (PRIO-1, PRIO-2: required, one of {}).", elite.iter().map(Value::to_string).collect::<Vec<_>>().join(", ")),
         "enum": elite,
@@ -80,7 +84,9 @@ mod tests {
     fn the_durable_path_pattern_is_the_unsafe_character_check() {
         let re = regex::Regex::new(&durable_path_re()).unwrap();
         let unsafe_char = regex::Regex::new(UNSAFE_PATH_CHAR).unwrap();
-        for s in ["/config/app.db", "/config/a b.db", "/c/$x", "/c/*", "/c/[a]", "/c/a;b", "/c/a~", "/c/é.db", "/c/a\tb"] {
+        for s in
+            ["/config/app.db", "/config/a b.db", "/c/$x", "/c/*", "/c/[a]", "/c/a;b", "/c/a~", "/c/é.db", "/c/a\tb"]
+        {
             assert_eq!(re.is_match(s), !unsafe_char.is_match(s), "{s:?}");
         }
     }

@@ -52,22 +52,36 @@ fn what_a_declaration_must_state_is_reported_when_it_is_not() {
         assert!(ids.contains(&rule), "{rule} missing from {ids:?}");
     }
     let at = |rule| err.0.iter().find(|v| v.rule == rule).map(|v| v.at.to_string()).unwrap();
-    assert_eq!((at(RuleId::Size1), at(RuleId::Prio1), at(RuleId::Probe3), at(RuleId::Dur1)), ("/size".into(), "/priority".into(), "/runtime".into(), "/durability".into()));
+    assert_eq!(
+        (at(RuleId::Size1), at(RuleId::Prio1), at(RuleId::Probe3), at(RuleId::Dur1)),
+        ("/size".into(), "/priority".into(), "/runtime".into(), "/durability".into())
+    );
     // Hints are phrased for the builder.
     assert!(err.0.iter().find(|v| v.rule == RuleId::Prio1).unwrap().hint().contains(".priority(Priority::High)"));
     // Stated, it passes.
-    assert!(bare.size(Size::Small).priority(Priority::High).runtime(Runtime::Go).stateless("keeps nothing").build().is_ok());
+    assert!(
+        bare.size(Size::Small).priority(Priority::High).runtime(Runtime::Go).stateless("keeps nothing").build().is_ok()
+    );
 }
 
 #[test]
 fn stateless_and_stateful_at_once_is_a_contradiction_whatever_the_order() {
     let a = base().stateless("no, it keeps nothing");
-    let b = AppBuilder::from_spec(base().stateless("x").spec().clone()).database("other", "/config/b.db", DbFormat::Sqlite, BackupProfile::Relaxed);
+    let b = AppBuilder::from_spec(base().stateless("x").spec().clone()).database(
+        "other",
+        "/config/b.db",
+        DbFormat::Sqlite,
+        BackupProfile::Relaxed,
+    );
     for app in [a, b] {
         let v = broken(app);
         assert!(v.contains(&(RuleId::Dur1, "/durability/stateless".into())), "{v:?}");
     }
-    assert_only(base().stateless("  ").database("x", "/config/x.db", DbFormat::Sqlite, BackupProfile::Relaxed), RuleId::Dur1, "/durability/stateless");
+    assert_only(
+        base().stateless("  ").database("x", "/config/x.db", DbFormat::Sqlite, BackupProfile::Relaxed),
+        RuleId::Dur1,
+        "/durability/stateless",
+    );
 }
 
 #[test]
@@ -76,7 +90,9 @@ fn priority_rules() {
     assert_only(base().priority(Priority::Critical), RuleId::Prio3, "/priority");
     assert_only(base().role(Role::CoreInfra), RuleId::Prio3, "/priority");
     assert!(broken(base().role(Role::CoreInfra).priority(Priority::Critical)).is_empty());
-    for image in ["minio/minio:RELEASE.2025", "quay.io/minio/minio:RELEASE.2025", "registry.lan:5000/mirror/minio:RELEASE.2025"] {
+    for image in
+        ["minio/minio:RELEASE.2025", "quay.io/minio/minio:RELEASE.2025", "registry.lan:5000/mirror/minio:RELEASE.2025"]
+    {
         let minio = AppBuilder::new("storage", Category::Infra, image)
             .size(Size::Small)
             .priority(Priority::High)
@@ -101,10 +117,18 @@ fn probe_rules() {
         .readiness(Probe::http("/health", "http"))
         .stateless("test");
     assert_only(no_liveness, RuleId::Probe1, "/probes/liveness");
-    assert_only(base().liveness(Probe::http("/h", "http").failure_threshold(5)), RuleId::Probe2, "/probes/liveness/failureThreshold");
+    assert_only(
+        base().liveness(Probe::http("/h", "http").failure_threshold(5)),
+        RuleId::Probe2,
+        "/probes/liveness/failureThreshold",
+    );
     assert_only(base().runtime(Runtime::DotNet), RuleId::Probe3, "/probes/startup");
     // A window of exactly 180 s passes; 181 s does not.
-    let at = |delay: u32| base().runtime(Runtime::Python).startup(Probe::http("/h", "http").initial_delay(delay).period(10).failure_threshold(17));
+    let at = |delay: u32| {
+        base()
+            .runtime(Runtime::Python)
+            .startup(Probe::http("/h", "http").initial_delay(delay).period(10).failure_threshold(17))
+    };
     assert!(broken(at(10)).is_empty());
     assert_only(at(11), RuleId::Probe3, "/probes/startup");
     // A light runtime may wait longer (the standard bounds heavy runtimes; RULES.md says so).
@@ -116,7 +140,11 @@ fn probe_rules() {
 #[test]
 fn probe_fields_below_their_minimum_are_rejected_not_defaulted() {
     assert_only(base().liveness(Probe::http("/h", "http").period(0)), RuleId::Decl, "/probes/liveness/periodSeconds");
-    assert_only(base().readiness(Probe::http("/h", "http").timeout(0)), RuleId::Decl, "/probes/readiness/timeoutSeconds");
+    assert_only(
+        base().readiness(Probe::http("/h", "http").timeout(0)),
+        RuleId::Decl,
+        "/probes/readiness/timeoutSeconds",
+    );
     let v = broken(base().readiness(Probe::http("/h", "http").failure_threshold(0)));
     assert_eq!(v, vec![(RuleId::Decl, "/probes/readiness/failureThreshold".into())]);
 }
@@ -124,7 +152,12 @@ fn probe_fields_below_their_minimum_are_rejected_not_defaulted() {
 #[test]
 fn size_rules_on_custom_sizes() {
     let custom = |cr: u32, cl: u32, mr: u64, ml: u64| {
-        base().size(Size::Custom(Resources { cpu_request: Cpu(cr), cpu_limit: Cpu(cl), memory_request: Memory::mi(mr), memory_limit: Memory::mi(ml) }))
+        base().size(Size::Custom(Resources {
+            cpu_request: Cpu(cr),
+            cpu_limit: Cpu(cl),
+            memory_request: Memory::mi(mr),
+            memory_limit: Memory::mi(ml),
+        }))
     };
     assert!(broken(custom(100, 1000, 512, 512)).is_empty(), "exactly 10% passes");
     assert!(broken(custom(250, 1000, 512, 512)).is_empty(), "exactly 25% passes");
@@ -133,14 +166,23 @@ fn size_rules_on_custom_sizes() {
     assert_only(custom(100, 1000, 256, 512), RuleId::Size2, "/size");
     assert!(broken(base().size(Size::Large)).is_empty(), "presets are exempt from the band (Large is 50%)");
     // Any quantity form, exactly: 1.5Gi is 1536Mi.
-    let r = Resources { cpu_request: Cpu::parse("0.1").unwrap(), cpu_limit: Cpu::parse("1").unwrap(), memory_request: Memory::parse("1.5Gi").unwrap(), memory_limit: Memory::parse("1536Mi").unwrap() };
+    let r = Resources {
+        cpu_request: Cpu::parse("0.1").unwrap(),
+        cpu_limit: Cpu::parse("1").unwrap(),
+        memory_request: Memory::parse("1.5Gi").unwrap(),
+        memory_limit: Memory::parse("1536Mi").unwrap(),
+    };
     assert!(broken(base().size(Size::Custom(r))).is_empty());
 }
 
 #[test]
 fn a_profile_is_a_promise() {
     // A bbolt file at Critical would be neither replicated nor kept: rejected, not deleted.
-    assert_only(base().database("stats", "/config/stats.db", DbFormat::Bbolt, BackupProfile::Critical), RuleId::Dur2, "/durability/databases/1/path");
+    assert_only(
+        base().database("stats", "/config/stats.db", DbFormat::Bbolt, BackupProfile::Critical),
+        RuleId::Dur2,
+        "/durability/databases/1/path",
+    );
     assert!(broken(base().database("stats", "/config/stats.db", DbFormat::Bbolt, BackupProfile::Ephemeral)).is_empty());
 }
 
@@ -161,27 +203,48 @@ fn paths_are_judged_normalized() {
     // A blank or a shell metacharacter in a database path or in the synced directory would be
     // split by the restore and sync scripts (and break the durability summary the audit reads).
     assert_only(db("/config/a b.db"), RuleId::Dur4, "/durability/databases/1/path");
-    let spaced = |dir: &str| {
-        base().volume("media", "/media files", pvc(1)).config_sync(dir, Vec::<String>::new())
-    };
+    let spaced = |dir: &str| base().volume("media", "/media files", pvc(1)).config_sync(dir, Vec::<String>::new());
     assert!(broken(spaced("/config")).is_empty(), "a mount path may hold a blank when nothing syncs it");
     for dir in ["/media files", "/config/$x", "/config/*"] {
         let v = broken(spaced(dir));
         assert!(v.iter().any(|(r, a)| *r == RuleId::Dur3 && a == "/durability/configSync/dir"), "{dir}: {v:?}");
     }
     // A read-only mount cannot be restored.
-    let ro = base().volume_spec(Volume { name: "ro".into(), source: pvc(1), mounts: vec![Mount { path: "/ro".into(), sub_path: None, read_only: true }] });
-    assert_only(ro.database("x", "/ro/x.db", DbFormat::Sqlite, BackupProfile::Relaxed), RuleId::Dur4, "/durability/databases/1/path");
+    let ro = base().volume_spec(Volume {
+        name: "ro".into(),
+        source: pvc(1),
+        mounts: vec![Mount { path: "/ro".into(), sub_path: None, read_only: true }],
+    });
+    assert_only(
+        ro.database("x", "/ro/x.db", DbFormat::Sqlite, BackupProfile::Relaxed),
+        RuleId::Dur4,
+        "/durability/databases/1/path",
+    );
 }
 
 #[test]
 fn durability_rules() {
-    assert_only(base().database("far", "/elsewhere/x.db", DbFormat::Sqlite, BackupProfile::Relaxed), RuleId::Dur4, "/durability/databases/1/path");
-    assert_only(base().database("main", "/config/b.db", DbFormat::Sqlite, BackupProfile::Relaxed), RuleId::Dur5, "/durability/databases/1/path");
+    assert_only(
+        base().database("far", "/elsewhere/x.db", DbFormat::Sqlite, BackupProfile::Relaxed),
+        RuleId::Dur4,
+        "/durability/databases/1/path",
+    );
+    assert_only(
+        base().database("main", "/config/b.db", DbFormat::Sqlite, BackupProfile::Relaxed),
+        RuleId::Dur5,
+        "/durability/databases/1/path",
+    );
     // Two replicas: each would replicate the database to one path (DUR-6), sync the config to one
     // prefix from pods with no stable name (DUR-5), and mount one ReadWriteOnce claim (DECL).
     let v = broken(base().replicas(2));
-    assert_eq!(v, vec![(RuleId::Dur5, "/replicas".into()), (RuleId::Dur6, "/replicas".into()), (RuleId::Decl, "/volumes/0".into())]);
+    assert_eq!(
+        v,
+        vec![
+            (RuleId::Dur5, "/replicas".into()),
+            (RuleId::Dur6, "/replicas".into()),
+            (RuleId::Decl, "/volumes/0".into())
+        ]
+    );
     let sts = || base().replicas(2).workload(Workload::StatefulSet);
     assert!(broken(sts()).contains(&(RuleId::Dur6, "/replicas".into())));
     let replicas = || {
@@ -202,7 +265,11 @@ fn durability_rules() {
     assert!(broken(base().secret_env("ADMIN_PASSWORD", "ADMIN_PASSWORD")).is_empty());
     assert_only(base().command(["sh", "-c"]).args(["apk add curl && exec app"]), RuleId::Dur9, "/args");
     assert_only(base().command(["sh", "-c"]).args(["apt-get -y install curl"]), RuleId::Dur9, "/args");
-    assert_only(base().args(["--no-cache", "x"]).command(["/bin/sh", "-c", "apk --no-cache add curl"]), RuleId::Dur9, "/args");
+    assert_only(
+        base().args(["--no-cache", "x"]).command(["/bin/sh", "-c", "apk --no-cache add curl"]),
+        RuleId::Dur9,
+        "/args",
+    );
 }
 
 #[test]

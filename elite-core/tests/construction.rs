@@ -60,18 +60,22 @@ fn dur_2_restore_db_runs_before_the_app() {
 #[test]
 fn dur_2_litestream_outlives_the_app_and_restore_db_precedes_it() {
     // A regular container gets SIGTERM with the app and can miss its last commits.
-    let m = kept_by_construction(RuleId::Dur2, |f| container(f, ContainerRole::Litestream).lifecycle = Lifecycle::Regular);
+    let m =
+        kept_by_construction(RuleId::Dur2, |f| container(f, ContainerRole::Litestream).lifecycle = Lifecycle::Regular);
     assert!(m[0].contains("`litestream` is a regular container") && m[0].contains("restartPolicy: Always"), "{m:?}");
     // An init container without restartPolicy: Always never exits: the app never starts.
     let m = kept_by_construction(RuleId::Dur2, |f| container(f, ContainerRole::Litestream).lifecycle = Lifecycle::Init);
     assert!(m[0].contains("never starts"), "{m:?}");
-    let m = kept_by_construction(RuleId::Dur2, |f| container(f, ContainerRole::RestoreDb).lifecycle = Lifecycle::Sidecar);
+    let m =
+        kept_by_construction(RuleId::Dur2, |f| container(f, ContainerRole::RestoreDb).lifecycle = Lifecycle::Sidecar);
     assert!(m[0].contains("`restore-db` is a sidecar, not an init container"), "{m:?}");
 }
 
 #[test]
 fn dur_3_the_config_syncer_outlives_the_app() {
-    let m = kept_by_construction(RuleId::Dur3, |f| container(f, ContainerRole::ConfigSyncer).lifecycle = Lifecycle::Regular);
+    let m = kept_by_construction(RuleId::Dur3, |f| {
+        container(f, ContainerRole::ConfigSyncer).lifecycle = Lifecycle::Regular
+    });
     assert!(m[0].contains("`config-syncer` is a regular container"), "{m:?}");
 }
 

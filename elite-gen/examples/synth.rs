@@ -21,11 +21,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
 use elite_gen::elite_core::render;
+use elite_gen::elite_core::rules::Door;
 use elite_gen::elite_core::{
     AppBuilder, AppSpec, BackupProfile, Category, DbFormat, Environment, Memory, Platform, Priority, Probe, PvcSource,
     Runtime, Size, VolumeSource,
 };
-use elite_gen::elite_core::rules::Door;
 use elite_gen::{cli, layout, parallel, validate, write};
 
 /// The synthetic app number `i` (`app-00042`), checked against the whole catalog.

@@ -153,52 +153,89 @@ pub fn discover(start: &Path) -> Result<Workspace, ConfigError> {
 
 /// Reads the platform file's `text` (named `file`, in the workspace `root`).
 pub fn parse(text: &str, file: &Path, root: &Path) -> Result<Workspace, ConfigError> {
-    let f: File = toml::from_str(text).map_err(|e| ConfigError::Syntax { path: file.to_owned(), message: e.to_string().trim_end().to_owned() })?;
-    let invalid = |key: &str, message: String| ConfigError::Invalid { path: file.to_owned(), key: key.to_owned(), message };
-    let check = |key: &str, value: &str, format: Format| format.check(value).map_err(|e| invalid(key, format!("= {value:?} is not {}: {e}", format.describe())));
+    let f: File = toml::from_str(text)
+        .map_err(|e| ConfigError::Syntax { path: file.to_owned(), message: e.to_string().trim_end().to_owned() })?;
+    let invalid =
+        |key: &str, message: String| ConfigError::Invalid { path: file.to_owned(), key: key.to_owned(), message };
+    let check = |key: &str, value: &str, format: Format| {
+        format.check(value).map_err(|e| invalid(key, format!("= {value:?} is not {}: {e}", format.describe())))
+    };
     check("cluster.domain", &f.cluster.domain, Format::Dns1123Subdomain)?;
     check("cluster.storage-class", &f.cluster.storage_class, Format::Dns1123Subdomain)?;
     check("cluster.ingress-class", &f.cluster.ingress_class, Format::Dns1123Subdomain)?;
     check("cluster.monitoring-namespace", &f.cluster.monitoring_namespace, Format::Dns1123Label)?;
-    for (key, url) in [("git.repo-url", &f.git.repo_url), ("cluster.runbook-base-url", &f.cluster.runbook_base_url), ("infisical.host", &f.infisical.host)] {
-        let ok = ["https://", "http://", "ssh://", "git@"].iter().any(|p| url.starts_with(p)) && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    for (key, url) in [
+        ("git.repo-url", &f.git.repo_url),
+        ("cluster.runbook-base-url", &f.cluster.runbook_base_url),
+        ("infisical.host", &f.infisical.host),
+    ] {
+        let ok = ["https://", "http://", "ssh://", "git@"].iter().any(|p| url.starts_with(p))
+            && !url.chars().any(|c| c.is_whitespace() || c.is_control());
         if !ok {
             return Err(invalid(key, format!("= {url:?} is not a URL (https://..., ssh://... or git@...)")));
         }
     }
     check("infisical.project", &f.infisical.project, Format::Dns1123Label)?;
     check("cluster.ingress-namespace", &f.cluster.ingress_namespace, Format::Dns1123Label)?;
-    let access = |key: &str, value: &str| -> Result<Access, ConfigError> { value.parse().map_err(|e| invalid(key, format!("= {value:?} is not an access rule: {e}"))) };
+    let access = |key: &str, value: &str| -> Result<Access, ConfigError> {
+        value.parse().map_err(|e| invalid(key, format!("= {value:?} is not an access rule: {e}")))
+    };
     let s3 = access("s3.endpoint", &f.s3.endpoint)?;
     let api_server = access("cluster.api-server", &f.cluster.api_server)?;
     let exception_namespace = f.policies.exception_namespace.clone().unwrap_or_else(|| "kyverno".into());
     check("policies.exception-namespace", &exception_namespace, Format::Dns1123Label)?;
     let apps_dir = Path::new(&f.git.apps_dir);
-    if f.git.apps_dir.is_empty() || apps_dir.is_absolute() || apps_dir.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
-        return Err(invalid("git.apps-dir", format!("= {:?} must be a folder of the repository, relative, without `..`", f.git.apps_dir)));
+    if f.git.apps_dir.is_empty()
+        || apps_dir.is_absolute()
+        || apps_dir.components().any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        return Err(invalid(
+            "git.apps-dir",
+            format!("= {:?} must be a folder of the repository, relative, without `..`", f.git.apps_dir),
+        ));
     }
     let mut revisions = BTreeMap::new();
     for (name, section) in &f.environments {
-        let env = Environment::ALL
-            .iter()
-            .copied()
-            .find(|e| e.as_str() == name)
-            .ok_or_else(|| invalid(&format!("environments.{name}"), format!("is not an environment: expected {}", Environment::ALL.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", "))))?;
+        let env = Environment::ALL.iter().copied().find(|e| e.as_str() == name).ok_or_else(|| {
+            invalid(
+                &format!("environments.{name}"),
+                format!(
+                    "is not an environment: expected {}",
+                    Environment::ALL.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })?;
         let r = &section.revision;
-        if r.is_empty() || r.chars().any(|c| c.is_whitespace() || c.is_control() || "~^:?*[\\".contains(c)) || r.contains("..") {
-            return Err(invalid(&format!("environments.{name}.revision"), format!("= {r:?} is not a Git branch, tag or commit")));
+        if r.is_empty()
+            || r.chars().any(|c| c.is_whitespace() || c.is_control() || "~^:?*[\\".contains(c))
+            || r.contains("..")
+        {
+            return Err(invalid(
+                &format!("environments.{name}.revision"),
+                format!("= {r:?} is not a Git branch, tag or commit"),
+            ));
         }
         revisions.insert(env, r.clone());
     }
     for env in Environment::ALL {
         if !revisions.contains_key(env) {
-            return Err(invalid(&format!("environments.{}", env.as_str()), "is missing: every environment tracks a revision".into()));
+            return Err(invalid(
+                &format!("environments.{}", env.as_str()),
+                "is missing: every environment tracks a revision".into(),
+            ));
         }
     }
-    let mut categories: BTreeMap<Category, String> = Category::ALL.iter().map(|c| (*c, c.folder().to_owned())).collect();
+    let mut categories: BTreeMap<Category, String> =
+        Category::ALL.iter().map(|c| (*c, c.folder().to_owned())).collect();
     for (name, folder) in &f.categories {
         let c = Category::parse(name).ok_or_else(|| {
-            invalid(&format!("categories.{name}"), format!("is not a category: expected {}", Category::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")))
+            invalid(
+                &format!("categories.{name}"),
+                format!(
+                    "is not a category: expected {}",
+                    Category::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )
         })?;
         check(&format!("categories.{name}"), folder, Format::Dns1123Label)?;
         categories.insert(c, folder.clone());
@@ -206,7 +243,10 @@ pub fn parse(text: &str, file: &Path, root: &Path) -> Result<Workspace, ConfigEr
     let mut seen = BTreeMap::new();
     for (c, folder) in &categories {
         if let Some(other) = seen.insert(folder.clone(), *c) {
-            return Err(invalid(&format!("categories.{}", c.as_str()), format!("= {folder:?} is also the folder of {}", other.as_str())));
+            return Err(invalid(
+                &format!("categories.{}", c.as_str()),
+                format!("= {folder:?} is also the folder of {}", other.as_str()),
+            ));
         }
     }
     let platform = Platform {

@@ -10,11 +10,14 @@
 
 use std::collections::BTreeMap;
 
+use elite_core::platform::{
+    EXCEPTIONS_APPLICATION, MONITORING_APPLICATION, NAMESPACES_APPLICATION, POLICIES_APPLICATION,
+    PRIORITY_CLASSES_APPLICATION,
+};
 use elite_core::pod::{self, Component, ContainerRole};
 use elite_core::render::argocd::{self, Wave};
 use elite_core::render::yaml::{self, YamlWriteError};
 use elite_core::render::{self, Object, workload};
-use elite_core::platform::{EXCEPTIONS_APPLICATION, MONITORING_APPLICATION, NAMESPACES_APPLICATION, POLICIES_APPLICATION, PRIORITY_CLASSES_APPLICATION};
 use elite_core::{AppSpec, Environment, Platform};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -71,8 +74,18 @@ pub fn shared_dirs(apps: &[AppSpec], platform: &Platform) -> Vec<SharedDir> {
     let mut priority = render::priority_classes();
     priority.extend(render::critical_priority_quotas(apps));
     vec![
-        SharedDir { dir: NAMESPACES_DIR, application: NAMESPACES_APPLICATION, wave: Wave::Namespaces, objects: render::namespaces(apps) },
-        SharedDir { dir: PRIORITY_CLASSES_DIR, application: PRIORITY_CLASSES_APPLICATION, wave: Wave::PriorityClasses, objects: priority },
+        SharedDir {
+            dir: NAMESPACES_DIR,
+            application: NAMESPACES_APPLICATION,
+            wave: Wave::Namespaces,
+            objects: render::namespaces(apps),
+        },
+        SharedDir {
+            dir: PRIORITY_CLASSES_DIR,
+            application: PRIORITY_CLASSES_APPLICATION,
+            wave: Wave::PriorityClasses,
+            objects: priority,
+        },
         SharedDir {
             dir: MONITORING_DIR,
             application: MONITORING_APPLICATION,
@@ -96,8 +109,11 @@ pub fn shared_dirs(apps: &[AppSpec], platform: &Platform) -> Vec<SharedDir> {
 
 /// The Applications of `env`: the shared folders, then every app deployed there.
 pub fn applications(apps: &[AppSpec], shared: &[SharedDir], platform: &Platform, env: Environment) -> Vec<Object> {
-    let mut out: Vec<Object> = shared.iter().map(|s| argocd::shared_application(platform, env, s.application, s.dir, s.wave)).collect();
-    out.extend(apps.iter().filter(|a| a.environments.contains(&env)).map(|a| argocd::app_application(platform, a, env)));
+    let mut out: Vec<Object> =
+        shared.iter().map(|s| argocd::shared_application(platform, env, s.application, s.dir, s.wave)).collect();
+    out.extend(
+        apps.iter().filter(|a| a.environments.contains(&env)).map(|a| argocd::app_application(platform, a, env)),
+    );
     out
 }
 
@@ -137,7 +153,13 @@ struct Target {
 }
 
 fn kustomization(resources: Vec<String>, components: Vec<String>) -> Kustomization {
-    Kustomization { api_version: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources, components, patches: Vec::new() }
+    Kustomization {
+        api_version: "kustomize.config.k8s.io/v1beta1",
+        kind: "Kustomization",
+        resources,
+        components,
+        patches: Vec::new(),
+    }
 }
 
 /// File name of an object: `<kind>-<name>.yaml`, lowercase.
@@ -164,7 +186,12 @@ fn put<T: Serialize>(files: &mut Files, path: String, docs: &[T]) -> Result<(), 
 }
 
 /// A folder of objects, one file each (named by `name`), and the kustomization.yaml listing them.
-fn put_folder(files: &mut Files, dir: &str, objects: &[Object], name: fn(&Object) -> String) -> Result<(), LayoutError> {
+fn put_folder(
+    files: &mut Files,
+    dir: &str,
+    objects: &[Object],
+    name: fn(&Object) -> String,
+) -> Result<(), LayoutError> {
     for o in objects {
         put(files, format!("{dir}/{}", name(o)), &[&o.value])?;
     }
@@ -220,15 +247,27 @@ pub fn base_workload(mut w: Value) -> Value {
 }
 
 fn component_file(c: Component) -> Result<Kustomization, LayoutError> {
-    let patch = yaml::to_yaml(&component_patch(c)).map_err(|source| LayoutError::Yaml { path: c.dir().into(), source })?;
+    let patch =
+        yaml::to_yaml(&component_patch(c)).map_err(|source| LayoutError::Yaml { path: c.dir().into(), source })?;
     let patches = ["Deployment", "StatefulSet"]
         .into_iter()
         .map(|kind| Patch {
-            target: Target { group: "apps", version: "v1", kind, label_selector: format!("{}=true", elite_core::platform::ELITE_LABEL) },
+            target: Target {
+                group: "apps",
+                version: "v1",
+                kind,
+                label_selector: format!("{}=true", elite_core::platform::ELITE_LABEL),
+            },
             patch: patch.replacen("kind: Deployment", &format!("kind: {kind}"), 1),
         })
         .collect();
-    Ok(Kustomization { api_version: "kustomize.config.k8s.io/v1alpha1", kind: "Component", resources: Vec::new(), components: Vec::new(), patches })
+    Ok(Kustomization {
+        api_version: "kustomize.config.k8s.io/v1alpha1",
+        kind: "Component",
+        resources: Vec::new(),
+        components: Vec::new(),
+        patches,
+    })
 }
 
 /// Relative path from an app's `base/` to the output root.
@@ -293,7 +332,11 @@ fn app_files(app: &AppSpec, platform: &Platform) -> Result<Files, LayoutError> {
             put(&mut files, format!("{dir}/overlays/{}/{name}", env.as_str()), &[&o.value])?;
             resources.push(name);
         }
-        put(&mut files, format!("{dir}/overlays/{}/kustomization.yaml", env.as_str()), &[kustomization(resources, Vec::new())])?;
+        put(
+            &mut files,
+            format!("{dir}/overlays/{}/kustomization.yaml", env.as_str()),
+            &[kustomization(resources, Vec::new())],
+        )?;
     }
     Ok(files)
 }

@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use elite_core::AppSpec;
 use elite_core::audit::{FindingStatus, Workload, judge_workload};
 use elite_core::facts::{WorkloadFacts, from_app};
 use elite_core::pod::Lifecycle;
 use elite_core::rules::{CATALOG, RuleId, applies_to_run_to_completion};
-use elite_core::AppSpec;
 use serde::Serialize;
 
 /// Why the report could not be made.
@@ -82,14 +82,19 @@ pub struct Row {
 /// The pod's effective requests or limits, as Kubernetes computes them with native sidecars:
 /// the larger of (every container + every sidecar) and, for each init step, (the step + the
 /// sidecars started before it). Unset or invalid amounts count as zero; sums saturate.
-fn effective(f: &WorkloadFacts, pick: impl Fn(&elite_core::facts::ResourceFacts) -> (&elite_core::facts::Amount, &elite_core::facts::Amount)) -> Amount {
+fn effective(
+    f: &WorkloadFacts,
+    pick: impl Fn(&elite_core::facts::ResourceFacts) -> (&elite_core::facts::Amount, &elite_core::facts::Amount),
+) -> Amount {
     let v = |a: &elite_core::facts::Amount| a.as_ref().and_then(|r| r.as_ref().ok()).copied().unwrap_or(0);
     let (mut sidecars, mut regular, mut peak) = ((0u64, 0u64), (0u64, 0u64), (0u64, 0u64));
     for c in &f.containers {
         let (cpu, mem) = pick(&c.resources.value);
         let (cpu, mem) = (v(cpu), v(mem));
         match c.lifecycle {
-            Lifecycle::Init => peak = (peak.0.max(sidecars.0.saturating_add(cpu)), peak.1.max(sidecars.1.saturating_add(mem))),
+            Lifecycle::Init => {
+                peak = (peak.0.max(sidecars.0.saturating_add(cpu)), peak.1.max(sidecars.1.saturating_add(mem)))
+            }
             Lifecycle::Sidecar => sidecars = (sidecars.0.saturating_add(cpu), sidecars.1.saturating_add(mem)),
             Lifecycle::Regular => regular = (regular.0.saturating_add(cpu), regular.1.saturating_add(mem)),
         }
@@ -103,7 +108,8 @@ fn effective(f: &WorkloadFacts, pick: impl Fn(&elite_core::facts::ResourceFacts)
 /// A row from the audit's verdict on a workload (and the facts it judged).
 fn row(verdict: &Workload) -> Row {
     let f = &verdict.facts;
-    let mut failing: Vec<String> = verdict.findings.iter().filter(|x| x.status == FindingStatus::Fail).map(|x| x.rule.to_string()).collect();
+    let mut failing: Vec<String> =
+        verdict.findings.iter().filter(|x| x.status == FindingStatus::Fail).map(|x| x.rule.to_string()).collect();
     failing.dedup();
     let durability = match f.durability.value() {
         Some(d) if d.stateless.is_some() && !d.has_state() => vec!["stateless".to_owned()],
@@ -120,7 +126,8 @@ fn row(verdict: &Workload) -> Row {
         let cell = if f.kind.runs_to_completion() && !applies_to_run_to_completion(r.id) {
             Cell::NotApplicable
         } else {
-            let statuses: Vec<FindingStatus> = verdict.findings.iter().filter(|x| x.rule == r.id).map(|x| x.status).collect();
+            let statuses: Vec<FindingStatus> =
+                verdict.findings.iter().filter(|x| x.rule == r.id).map(|x| x.status).collect();
             if statuses.contains(&FindingStatus::Fail) {
                 Cell::Fail
             } else if statuses.contains(&FindingStatus::Suppressed) {
@@ -150,7 +157,13 @@ fn row(verdict: &Workload) -> Row {
             f.exceptions
                 .iter()
                 .map(|e| {
-                    let parts: Vec<String> = e.value.0.relaxes().iter().map(|(r, c)| c.map_or_else(|| r.to_string(), |c| format!("{r}/{c}"))).collect();
+                    let parts: Vec<String> = e
+                        .value
+                        .0
+                        .relaxes()
+                        .iter()
+                        .map(|(r, c)| c.map_or_else(|| r.to_string(), |c| format!("{r}/{c}")))
+                        .collect();
                     format!("{} ({}): {}", e.value.0.as_str(), parts.join(", "), e.value.1)
                 })
                 .collect()
@@ -172,9 +185,14 @@ pub struct Skipped {
 }
 
 /// The rows (every declared app, then every workload of `include`) and what was left out.
-pub fn rows(apps: &[AppSpec], include: &[PathBuf], options: &crate::audit::Options) -> Result<(Vec<Row>, Vec<Skipped>), ReportError> {
+pub fn rows(
+    apps: &[AppSpec],
+    include: &[PathBuf],
+    options: &crate::audit::Options,
+) -> Result<(Vec<Row>, Vec<Skipped>), ReportError> {
     let apps = crate::layout::sorted(apps);
-    let mut out: Vec<Row> = apps.iter().map(|a| row(&judge_workload("declared", &from_app(a), &|_| ("declared".into(), 0)))).collect();
+    let mut out: Vec<Row> =
+        apps.iter().map(|a| row(&judge_workload("declared", &from_app(a), &|_| ("declared".into(), 0)))).collect();
     let mut skipped = Vec::new();
     if !include.is_empty() {
         let audit = crate::audit::audit_paths(include, options);
@@ -182,7 +200,10 @@ pub fn rows(apps: &[AppSpec], include: &[PathBuf], options: &crate::audit::Optio
             return Err(ReportError::Unreadable { file: u.file.clone(), line: u.line, message: u.message.clone() });
         }
         out.extend(audit.workloads.iter().map(row));
-        skipped.extend(audit.partial.iter().map(|p| Skipped { at: format!("{}:{}", p.file, p.line), what: format!("{} {} (no pod template: a patch or fragment)", p.kind, p.name) }));
+        skipped.extend(audit.partial.iter().map(|p| Skipped {
+            at: format!("{}:{}", p.file, p.line),
+            what: format!("{} {} (no pod template: a patch or fragment)", p.kind, p.name),
+        }));
         if audit.skipped > 0 {
             skipped.push(Skipped { at: "-".into(), what: format!("{} objects of other kinds", audit.skipped) });
         }
@@ -220,7 +241,9 @@ const LEGACY_MARKERS: [&str; 1] = ["generated by elite-gen report"];
 /// The Markdown report.
 pub fn markdown(rows: &[Row], skipped: &[Skipped]) -> String {
     let elite = rows.iter().filter(|r| r.elite).count();
-    let mut s = format!("<!-- {MARKER}; regenerate with `cargo run` (or `elite report`), do not edit -->\n# Elite conformity\n\n");
+    let mut s = format!(
+        "<!-- {MARKER}; regenerate with `cargo run` (or `elite report`), do not edit -->\n# Elite conformity\n\n"
+    );
     s.push_str(&format!(
         "{elite} of {} apps are Elite. Every rule of the catalog is judged on each ([RULES.md](../../RULES.md)); a declared app that breaks one does not compile.\n\n![Elite apps per namespace](conformity.svg)\n\n![Every rule on every app](conformity-rules.svg)\n\n",
         rows.len()
@@ -234,7 +257,11 @@ pub fn markdown(rows: &[Row], skipped: &[Skipped]) -> String {
             md(&r.source),
             if r.elite { "yes" } else { "**no**" },
             if r.failing_rules.is_empty() { "-".to_owned() } else { r.failing_rules.join(", ") },
-            if r.exceptions.is_empty() { "-".to_owned() } else { r.exceptions.iter().map(|e| md(e)).collect::<Vec<_>>().join("; ") },
+            if r.exceptions.is_empty() {
+                "-".to_owned()
+            } else {
+                r.exceptions.iter().map(|e| md(e)).collect::<Vec<_>>().join("; ")
+            },
             cpu(r.requests.cpu_millis),
             mem(r.requests.memory_bytes),
             cpu(r.limits.cpu_millis),
@@ -274,8 +301,10 @@ fn per_namespace(rows: &[Row]) -> BTreeMap<&str, (usize, usize)> {
 
 /// The JSON twin.
 pub fn json(rows: &[Row], skipped: &[Skipped]) -> String {
-    let summary: BTreeMap<&str, serde_json::Value> =
-        per_namespace(rows).into_iter().map(|(ns, (n, e))| (ns, serde_json::json!({ "apps": n, "elite": e }))).collect();
+    let summary: BTreeMap<&str, serde_json::Value> = per_namespace(rows)
+        .into_iter()
+        .map(|(ns, (n, e))| (ns, serde_json::json!({ "apps": n, "elite": e })))
+        .collect();
     let doc = serde_json::json!({
         "comment": format!("{MARKER}; do not edit"),
         "apps": rows.len(),
@@ -289,7 +318,11 @@ pub fn json(rows: &[Row], skipped: &[Skipped]) -> String {
 
 /// `s` escaped for XML text and attributes.
 fn xml(s: &str) -> String {
-    elite_core::names::printable(s).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    elite_core::names::printable(s)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn svg_header(width: usize, height: usize, title: &str) -> String {
@@ -341,11 +374,19 @@ pub fn heatmap(rows: &[Row]) -> String {
     let mut s = svg_header(width, height, "Every rule on every app");
     for (j, r) in rules.iter().enumerate() {
         let x = left + j * cell + cell / 2 + 4;
-        s.push_str(&format!("<text x=\"{x}\" y=\"{}\" transform=\"rotate(-60 {x} {})\" font-size=\"10\">{r}</text>\n", top - 6, top - 6));
+        s.push_str(&format!(
+            "<text x=\"{x}\" y=\"{}\" transform=\"rotate(-60 {x} {})\" font-size=\"10\">{r}</text>\n",
+            top - 6,
+            top - 6
+        ));
     }
     for (i, row) in rows.iter().enumerate() {
         let y = top + i * cell;
-        s.push_str(&format!("<text x=\"4\" y=\"{}\" font-size=\"11\">{}</text>\n", y + 13, xml(&format!("{} ({})", row.name, row.namespace))));
+        s.push_str(&format!(
+            "<text x=\"4\" y=\"{}\" font-size=\"11\">{}</text>\n",
+            y + 13,
+            xml(&format!("{} ({})", row.name, row.namespace))
+        ));
         for (j, r) in rules.iter().enumerate() {
             let c = row.rules.get(r.as_str()).copied().unwrap_or(Cell::NotApplicable);
             let (fill, label) = cell_style(c);
@@ -359,7 +400,9 @@ pub fn heatmap(rows: &[Row]) -> String {
         }
     }
     let legend_y = top + rows.len().max(1) * cell + 14;
-    for (k, c) in [Cell::Pass, Cell::Fail, Cell::Suppressed, Cell::Undecidable, Cell::NotApplicable].into_iter().enumerate() {
+    for (k, c) in
+        [Cell::Pass, Cell::Fail, Cell::Suppressed, Cell::Undecidable, Cell::NotApplicable].into_iter().enumerate()
+    {
         let (fill, label) = cell_style(c);
         let x = 4 + k * 110;
         s.push_str(&format!("<rect x=\"{x}\" y=\"{legend_y}\" width=\"12\" height=\"12\" fill=\"{fill}\" stroke=\"#999999\"/><text x=\"{}\" y=\"{}\" font-size=\"11\">{label}</text>\n", x + 16, legend_y + 10));
@@ -382,7 +425,10 @@ pub fn files(rows: &[Row], skipped: &[Skipped]) -> Vec<(&'static str, String)> {
 pub fn drift(dir: &std::path::Path, files: &[(&'static str, String)]) -> Vec<String> {
     files
         .iter()
-        .filter(|(name, content)| std::fs::read_to_string(dir.join(name)).ok().as_deref().map(|c| c.replace("\r\n", "\n")) != Some(content.clone()))
+        .filter(|(name, content)| {
+            std::fs::read_to_string(dir.join(name)).ok().as_deref().map(|c| c.replace("\r\n", "\n"))
+                != Some(content.clone())
+        })
         .map(|(name, _)| dir.join(name).display().to_string())
         .collect()
 }

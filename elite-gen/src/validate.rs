@@ -9,7 +9,10 @@ use elite_core::{AppSpec, Platform};
 /// Every problem of `apps`, sorted; empty when the set can be generated.
 pub fn validate(apps: &[AppSpec], platform: &Platform, door: Door) -> Vec<AppViolation> {
     let mut out: Vec<AppViolation> = crate::parallel::map(apps, |app| {
-        check_app(app, door).into_iter().map(|violation| AppViolation { app: app.name.clone(), violation }).collect::<Vec<_>>()
+        check_app(app, door)
+            .into_iter()
+            .map(|violation| AppViolation { app: app.name.clone(), violation })
+            .collect::<Vec<_>>()
     })
     .into_iter()
     .flatten()

@@ -78,7 +78,9 @@ impl std::fmt::Display for Drift {
             Drift::Stale(p) => write!(f, "stale:    {p} (its app is no longer declared)"),
             Drift::NotOurs(p) => write!(f, "blocked:  {p} exists and was not written by elite"),
             Drift::NotAFile(p) => write!(f, "blocked:  {p} is a link or a special file"),
-            Drift::Leftover(p) => write!(f, "leftover: {p} (a temporary file of an interrupted run; the next run removes it)"),
+            Drift::Leftover(p) => {
+                write!(f, "leftover: {p} (a temporary file of an interrupted run; the next run removes it)")
+            }
             Drift::Copy(p) => write!(f, "copy:     {p} has elite's header but elite did not write it (left alone)"),
         }
     }
@@ -111,7 +113,8 @@ pub struct Summary {
 /// The header of generated content, whatever its line endings.
 fn has_header(bytes: &[u8]) -> bool {
     std::iter::once(HEADER).chain(LEGACY_HEADERS).any(|h| {
-        bytes.starts_with(h.as_bytes()) && matches!(&bytes[h.len().min(bytes.len())..], [b'\n', ..] | [b'\r', b'\n', ..])
+        bytes.starts_with(h.as_bytes())
+            && matches!(&bytes[h.len().min(bytes.len())..], [b'\n', ..] | [b'\r', b'\n', ..])
     })
 }
 
@@ -255,7 +258,11 @@ fn blocked(tree: &Tree, found: &BTreeMap<String, Found>) -> Vec<(String, Drift)>
 /// What `found` holds that the manifest says elite wrote and `tree` no longer has: stale files,
 /// split into those still as written (deletable) and those edited since (kept); and the files
 /// with the header elite did not write (copies).
-fn stale(tree: &Tree, found: &BTreeMap<String, Found>, manifest: &BTreeMap<String, String>) -> (Vec<String>, Vec<String>, Vec<String>) {
+fn stale(
+    tree: &Tree,
+    found: &BTreeMap<String, Found>,
+    manifest: &BTreeMap<String, String>,
+) -> (Vec<String>, Vec<String>, Vec<String>) {
     let (mut deletable, mut edited, mut copies) = (Vec::new(), Vec::new(), Vec::new());
     for (rel, f) in found {
         let Found::Generated(h) = f else { continue };
@@ -279,7 +286,8 @@ fn lock(root: &Path, exclusive: bool) -> Result<Option<Lock>, WriteError> {
         return Ok(None);
     }
     let path = root.join(LOCK);
-    let f = fs::OpenOptions::new().create(true).truncate(false).read(true).write(true).open(&path).map_err(io(&path))?;
+    let f =
+        fs::OpenOptions::new().create(true).truncate(false).read(true).write(true).open(&path).map_err(io(&path))?;
     let busy = if exclusive { f.try_lock().is_err() } else { f.try_lock_shared().is_err() };
     if busy {
         eprintln!("waiting for another elite run writing {}", root.display());
@@ -307,8 +315,13 @@ pub fn check(root: &Path, tree: &Tree) -> Vec<Drift> {
     drift.extend(deletable.into_iter().chain(edited).map(Drift::Stale));
     drift.extend(copies.into_iter().map(Drift::Copy));
     drift.extend(found.iter().filter(|(_, f)| **f == Found::Leftover).map(|(p, _)| Drift::Leftover(p.clone())));
-    if !tree.is_empty() && fs::read_to_string(root.join(MANIFEST)).ok().as_deref() != Some(manifest_text(tree).as_str()) {
-        drift.push(if root.join(MANIFEST).exists() { Drift::Changed(MANIFEST.into()) } else { Drift::Missing(MANIFEST.into()) });
+    if !tree.is_empty() && fs::read_to_string(root.join(MANIFEST)).ok().as_deref() != Some(manifest_text(tree).as_str())
+    {
+        drift.push(if root.join(MANIFEST).exists() {
+            Drift::Changed(MANIFEST.into())
+        } else {
+            Drift::Missing(MANIFEST.into())
+        });
     }
     drift.sort();
     drift.dedup();
@@ -329,11 +342,14 @@ pub fn write(root: &Path, tree: &Tree) -> Result<Summary, WriteError> {
     let manifest = read_manifest(root);
     let blocked = blocked(tree, &found);
     if !blocked.is_empty() {
-        let mut names: Vec<String> = blocked.into_iter().map(|(p, d)| match d {
-            Drift::NotAFile(at) if at != p => format!("{at} (a link or special file, on the way to {p})"),
-            Drift::NotAFile(at) => format!("{at} (a link or special file)"),
-            _ => p,
-        }).collect();
+        let mut names: Vec<String> = blocked
+            .into_iter()
+            .map(|(p, d)| match d {
+                Drift::NotAFile(at) if at != p => format!("{at} (a link or special file, on the way to {p})"),
+                Drift::NotAFile(at) => format!("{at} (a link or special file)"),
+                _ => p,
+            })
+            .collect();
         names.dedup();
         return Err(WriteError::Blocked(names));
     }

@@ -16,7 +16,10 @@ use elite_core::rules::{Door, Violation, check_app};
 pub fn elite(args: Args, item: ItemStruct) -> TokenStream {
     let mut errors = Errors::default();
     if !item.generics.params.is_empty() {
-        errors.at(crate::syntax::Range::of(item.ident.span()), "an `#[elite]` app cannot be generic: it declares one app");
+        errors.at(
+            crate::syntax::Range::of(item.ident.span()),
+            "an `#[elite]` app cannot be generic: it declares one app",
+        );
     }
     let decl = read::read(&item.ident, &args.0, &mut errors);
     if let Some(spec) = &decl.spec {

@@ -124,7 +124,8 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 }
 
 /// The options of a probe group.
-pub const PROBE_KEYS: &[&str] = &["http", "tcp", "exec", "port", "initial_delay", "period", "timeout", "failure_threshold"];
+pub const PROBE_KEYS: &[&str] =
+    &["http", "tcp", "exec", "port", "initial_delay", "period", "timeout", "failure_threshold"];
 /// The options of an ingress group.
 pub const INGRESS_KEYS: &[&str] = &["port", "subdomain"];
 /// The options of a database group (after its name).

@@ -82,7 +82,6 @@ fn the_generated_cases_cover_both_verdicts() {
     assert!(accepted >= 500 && rejected >= 500, "{accepted} accepted, {rejected} rejected");
 }
 
-
 /// Strings a hostile manifest may hold: quotes, brackets, newlines, Rust syntax, Unicode
 /// direction controls, keywords, empty.
 fn hostile_string() -> impl Strategy<Value = String> {

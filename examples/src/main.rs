@@ -44,7 +44,13 @@ fn run(args: &[String]) -> Result<(), Failure> {
         for d in descriptions {
             let findings = description::check(&d);
             for f in &findings {
-                println!("{file}:{}: [{}] {} (hint: {})", f.line, f.violation.rule, f.violation.message, f.violation.hint());
+                println!(
+                    "{file}:{}: [{}] {} (hint: {})",
+                    f.line,
+                    f.violation.rule,
+                    f.violation.message,
+                    f.violation.hint()
+                );
             }
             broken |= !findings.is_empty();
             if findings.is_empty() {

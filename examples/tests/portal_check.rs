@@ -42,7 +42,11 @@ fn a_good_app_is_rendered_and_audits_as_elite() {
     let run = portal_check(&out, &[&file]);
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{stdout}{}", String::from_utf8_lossy(&run.stderr));
-    for f in ["70-tools/whoami/base/kustomization.yaml", "70-tools/whoami/overlays/prod/kustomization.yaml", "_argocd/prod/application-whoami.yaml"] {
+    for f in [
+        "70-tools/whoami/base/kustomization.yaml",
+        "70-tools/whoami/overlays/prod/kustomization.yaml",
+        "_argocd/prod/application-whoami.yaml",
+    ] {
         assert!(out.join(f).is_file(), "{f} was not written: {stdout}");
     }
     let verdicts: Vec<&str> = stdout.lines().filter(|l| l.starts_with("whoami/")).collect();

@@ -15,8 +15,8 @@ use std::fs;
 
 use common::*;
 use elite_core::audit::Audit;
-use elite_core::audit::exceptions::{grants_of, suppress};
 use elite_core::audit::FindingStatus;
+use elite_core::audit::exceptions::{grants_of, suppress};
 use elite_core::model::*;
 use elite_core::render::{self, Object};
 use elite_core::rules::{Door, check_app};
@@ -102,7 +102,8 @@ fn format_problems(o: &Value) -> Vec<String> {
         "Deployment" | "StatefulSet" => &o["spec"]["template"]["spec"],
         _ => &Value::Null,
     };
-    let volumes: BTreeSet<&str> = pod["volumes"].as_array().into_iter().flatten().filter_map(|v| v["name"].as_str()).collect();
+    let volumes: BTreeSet<&str> =
+        pod["volumes"].as_array().into_iter().flatten().filter_map(|v| v["name"].as_str()).collect();
     for v in &volumes {
         if !k8s::label(v) {
             bad(format!("volume `{v}`"));
@@ -114,14 +115,19 @@ fn format_problems(o: &Value) -> Vec<String> {
             bad(format!("container `{cname}`"));
         }
         for p in c["ports"].as_array().into_iter().flatten() {
-            if !p["name"].as_str().is_some_and(k8s::port_name) || !p["containerPort"].as_i64().is_some_and(|n| (1..=65535).contains(&n)) {
+            if !p["name"].as_str().is_some_and(k8s::port_name)
+                || !p["containerPort"].as_i64().is_some_and(|n| (1..=65535).contains(&n))
+            {
                 bad(format!("port {p} of `{cname}`"));
             }
         }
         let mut paths = BTreeSet::new();
         for m in c["volumeMounts"].as_array().into_iter().flatten() {
             let path = m["mountPath"].as_str().unwrap_or_default();
-            if !volumes.contains(m["name"].as_str().unwrap_or_default()) || !paths.insert(path) || !path.starts_with('/') {
+            if !volumes.contains(m["name"].as_str().unwrap_or_default())
+                || !paths.insert(path)
+                || !path.starts_with('/')
+            {
                 bad(format!("mount {m} of `{cname}`"));
             }
         }
@@ -132,7 +138,9 @@ fn format_problems(o: &Value) -> Vec<String> {
         }
         for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
             let p = &c[probe];
-            for (k, min) in [("periodSeconds", 1), ("timeoutSeconds", 1), ("failureThreshold", 1), ("initialDelaySeconds", 0)] {
+            for (k, min) in
+                [("periodSeconds", 1), ("timeoutSeconds", 1), ("failureThreshold", 1), ("initialDelaySeconds", 0)]
+            {
                 if p[k].as_i64().is_some_and(|n| n < min) {
                     bad(format!("{probe}.{k} of `{cname}`"));
                 }
@@ -155,12 +163,20 @@ fn accepted(spec: &AppSpec) -> bool {
 
 /// The audit of the rendered workload, with the exceptions the render grants.
 fn audit(spec: &AppSpec, objects: &[Object]) -> Vec<String> {
-    let grants = render::policy::policy_exceptions(std::slice::from_ref(spec), &Platform::default()).iter().flat_map(|e| grants_of(&e.value)).collect();
+    let grants = render::policy::policy_exceptions(std::slice::from_ref(spec), &Platform::default())
+        .iter()
+        .flat_map(|e| grants_of(&e.value))
+        .collect();
     let w = objects.iter().find(|o| o.kind == "Deployment" || o.kind == "StatefulSet").expect("a workload");
     let mut a = Audit::default();
     a.add("rendered.yaml", &render::yaml::to_yaml(&w.value).unwrap());
     suppress(&mut a, &grants);
-    a.workloads[0].findings.iter().filter(|f| f.status == FindingStatus::Fail).map(|f| format!("{}: {}", f.id(), f.message)).collect()
+    a.workloads[0]
+        .findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Fail)
+        .map(|f| format!("{}: {}", f.id(), f.message))
+        .collect()
 }
 
 /// The durability promise: a non-Ephemeral file is replicated and never deleted; an Ephemeral
@@ -179,16 +195,25 @@ fn durability_problems(spec: &AppSpec) -> Vec<String> {
     };
     let deleted = env(pod::ContainerRole::RestoreDb, "ELITE_EPHEMERAL");
     let restored = env(pod::ContainerRole::RestoreDb, "ELITE_DATABASES");
-    let litestream: Value = render::litestream_yml(spec).map(|y| serde_saphyr::from_str(&y).unwrap()).unwrap_or(Value::Null);
-    let replicated: BTreeSet<&str> = litestream["dbs"].as_array().into_iter().flatten().filter_map(|d| d["path"].as_str()).collect();
+    let litestream: Value =
+        render::litestream_yml(spec).map(|y| serde_saphyr::from_str(&y).unwrap()).unwrap_or(Value::Null);
+    let replicated: BTreeSet<&str> =
+        litestream["dbs"].as_array().into_iter().flatten().filter_map(|d| d["path"].as_str()).collect();
     for db in &spec.durability.databases {
         let p = db.normalized_path();
         if db.profile == BackupProfile::Ephemeral {
             if !deleted.contains(&p) || replicated.contains(p.as_str()) {
                 out.push(format!("Ephemeral {p}: deleted {deleted:?}, replicated {replicated:?}"));
             }
-        } else if deleted.contains(&p) || !replicated.contains(p.as_str()) || !restored.contains(&p) || plan.container(pod::ContainerRole::Litestream).is_none() {
-            out.push(format!("{} {p}: deleted {deleted:?}, replicated {replicated:?}, restored {restored:?}", db.profile.name()));
+        } else if deleted.contains(&p)
+            || !replicated.contains(p.as_str())
+            || !restored.contains(&p)
+            || plan.container(pod::ContainerRole::Litestream).is_none()
+        {
+            out.push(format!(
+                "{} {p}: deleted {deleted:?}, replicated {replicated:?}, restored {restored:?}",
+                db.profile.name()
+            ));
         }
     }
     out
@@ -242,7 +267,8 @@ fn accepted_batch(n: usize) -> Vec<AppSpec> {
 fn is_builtin(o: &Value) -> bool {
     let api = o["apiVersion"].as_str().unwrap_or_default();
     let group = api.rsplit_once('/').map_or("", |(g, _)| g);
-    ["", "apps", "batch", "policy", "networking.k8s.io", "rbac.authorization.k8s.io", "scheduling.k8s.io"].contains(&group)
+    ["", "apps", "batch", "policy", "networking.k8s.io", "rbac.authorization.k8s.io", "scheduling.k8s.io"]
+        .contains(&group)
 }
 
 #[test]
@@ -260,13 +286,15 @@ fn a_batch_of_accepted_declarations_builds_with_kustomize_and_validates_strictly
             let built = kustomize(&dir.path().join(&overlay));
             let builtin: Vec<&Value> = built.iter().filter(|o| is_builtin(o)).collect();
             objects += builtin.len();
-            let stream: String = builtin.iter().map(|o| format!("---\n{}", render::yaml::to_yaml(o).unwrap())).collect();
+            let stream: String =
+                builtin.iter().map(|o| format!("---\n{}", render::yaml::to_yaml(o).unwrap())).collect();
             let file = built_dir.join(format!("{}.yaml", overlay.replace('/', "_")));
             fs::write(&file, stream).unwrap();
             files.push(file);
         }
     }
-    let out = tool("kubernetes-validate").args(["--strict", "-k", "1.34.0", "--no-warn"]).args(&files).output().unwrap();
+    let out =
+        tool("kubernetes-validate").args(["--strict", "-k", "1.34.0", "--no-warn"]).args(&files).output().unwrap();
     let report = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && !report.contains("ERROR"), "kubernetes-validate:\n{report}");
     assert_eq!(report.matches("passed").count(), objects, "every object was validated:\n{report}");
@@ -276,9 +304,15 @@ fn a_batch_of_accepted_declarations_builds_with_kustomize_and_validates_strictly
 /// dashes, underscores, names that look like rclone's own pattern syntax).
 fn synced_databases() -> impl Strategy<Value = AppSpec> {
     let dir = prop::sample::select(vec!["/config", "/data/app", "/srv"]);
-    let segment = prop::sample::select(vec!["app", "logs", "a.b", "x_1", "deep", "sub-dir", "db", "data.db", "my app", "star*", "q?", "br[a]ce", "c{u}rly"]);
+    let segment = prop::sample::select(vec![
+        "app", "logs", "a.b", "x_1", "deep", "sub-dir", "db", "data.db", "my app", "star*", "q?", "br[a]ce", "c{u}rly",
+    ]);
     let ext = prop::sample::select(vec![".db", ".sqlite3", ".sqlite", "", ".db.bak"]);
-    let db = (prop::collection::vec(segment, 1..4), ext, prop::sample::select(vec![BackupProfile::Critical, BackupProfile::Standard, BackupProfile::Ephemeral]));
+    let db = (
+        prop::collection::vec(segment, 1..4),
+        ext,
+        prop::sample::select(vec![BackupProfile::Critical, BackupProfile::Standard, BackupProfile::Ephemeral]),
+    );
     (dir, prop::collection::vec(db, 1..4)).prop_map(|(dir, dbs)| {
         let mut spec = AppBuilder::new("synced", Category::Tools, "example/demo:1.2.3")
             .size(Size::Small)
@@ -287,13 +321,22 @@ fn synced_databases() -> impl Strategy<Value = AppSpec> {
             .port("http", 8080)
             .liveness(Probe::http("/", "http"))
             .readiness(Probe::http("/", "http"))
-            .volume("config", dir, VolumeSource::Pvc(PvcSource { size: elite_core::Memory::mi(1024), storage_class: None }))
+            .volume(
+                "config",
+                dir,
+                VolumeSource::Pvc(PvcSource { size: elite_core::Memory::mi(1024), storage_class: None }),
+            )
             .config_sync(dir, Vec::<String>::new())
             .spec()
             .clone();
         for (i, (segments, ext, profile)) in dbs.into_iter().enumerate() {
             let path = format!("{dir}/{}{ext}", segments.join("/"));
-            spec.durability.databases.push(Database { name: format!("db{i}"), path, format: DbFormat::Sqlite, profile });
+            spec.durability.databases.push(Database {
+                name: format!("db{i}"),
+                path,
+                format: DbFormat::Sqlite,
+                profile,
+            });
         }
         spec
     })
@@ -323,7 +366,11 @@ fn the_generated_filters_keep_every_database_out_of_the_config_sync_in_the_real_
             for companion in ["", "-wal", "-shm", "-journal"] {
                 expected_out.insert(format!("{rel}{companion}"));
             }
-            let ls = if parent.is_empty() { format!(".{file}-litestream/ltx/0000.ltx") } else { format!("{parent}/.{file}-litestream/ltx/0000.ltx") };
+            let ls = if parent.is_empty() {
+                format!(".{file}-litestream/ltx/0000.ltx")
+            } else {
+                format!("{parent}/.{file}-litestream/ltx/0000.ltx")
+            };
             expected_out.insert(ls);
         }
         let kept = ["settings.xml".to_owned(), "nested/app.conf".to_owned()];

@@ -33,8 +33,13 @@ fn alone() -> Options {
 /// `anchor` (or from the top when `anchor` is empty).
 fn line_after(file: &Path, anchor: &str, needle: &str) -> usize {
     let text = fs::read_to_string(file).unwrap();
-    let start = text.lines().position(|l| l.contains(anchor)).unwrap_or_else(|| panic!("{anchor:?} not in {}", file.display()));
-    let offset = text.lines().skip(start).position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle:?} after {anchor:?} not in {}", file.display()));
+    let start =
+        text.lines().position(|l| l.contains(anchor)).unwrap_or_else(|| panic!("{anchor:?} not in {}", file.display()));
+    let offset = text
+        .lines()
+        .skip(start)
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} after {anchor:?} not in {}", file.display()));
     start + offset + 1
 }
 
@@ -107,7 +112,8 @@ fn the_other_hand_kept_apps_show_theirs() {
     // homeassistant: root and the host network, without an exception (SEC-1).
     let file = before("10-home/homeassistant/base/deployment.yaml");
     let a = audit_paths(std::slice::from_ref(&file), &alone());
-    let sec: Vec<&str> = a.workloads[0].findings.iter().filter(|f| f.rule == RuleId::Sec1).map(|f| f.message.as_str()).collect();
+    let sec: Vec<&str> =
+        a.workloads[0].findings.iter().filter(|f| f.rule == RuleId::Sec1).map(|f| f.message.as_str()).collect();
     assert!(sec.iter().any(|m| m.contains("hostNetwork")), "{sec:#?}");
     assert!(sec.iter().any(|m| m.contains("root")), "{sec:#?}");
 }
@@ -140,8 +146,18 @@ fn a_kustomize_folder_is_built_and_each_finding_points_at_the_file_that_produced
         }
     };
     check(at(RuleId::Meta2, "`.*`"), &standard, line_after(&standard, "", "name: \".*\""), "the `.*` container's name");
-    check(at(RuleId::Dur9, "apk add"), &syncer, line_after(&syncer, "", "name: config-syncer"), "apk add in the syncer");
-    check(at(RuleId::Prio2, "vixens-medium"), &deployment, line_after(&deployment, "", "priorityClassName"), "the priority, in the base");
+    check(
+        at(RuleId::Dur9, "apk add"),
+        &syncer,
+        line_after(&syncer, "", "name: config-syncer"),
+        "apk add in the syncer",
+    );
+    check(
+        at(RuleId::Prio2, "vixens-medium"),
+        &deployment,
+        line_after(&deployment, "", "priorityClassName"),
+        "the priority, in the base",
+    );
 }
 
 #[test]
@@ -160,7 +176,8 @@ fn an_overlay_that_does_not_build_is_named_and_its_base_is_audited() {
 fn the_generated_tree_audits_as_elite_everywhere_as_argocd_builds_it() {
     let ws = workspace_config();
     // With the exceptions the tree grants (the command line reads them from the workspace).
-    let grants = elite_gen::audit::grants(&[ws.apps.join(elite_gen::layout::EXCEPTIONS_DIR)], &Default::default()).unwrap();
+    let grants =
+        elite_gen::audit::grants(&[ws.apps.join(elite_gen::layout::EXCEPTIONS_DIR)], &Default::default()).unwrap();
     let a = audit_paths(std::slice::from_ref(&ws.apps), &Options { grants, ..Options::default() });
     assert!(a.unreadable.is_empty(), "{:#?}", a.unreadable);
     let overlays: usize = apps().iter().map(|app| app.environments.len()).sum();
@@ -178,11 +195,13 @@ fn the_generated_tree_audits_as_elite_everywhere_as_argocd_builds_it() {
 fn a_workload_that_claims_elite_and_fails_fails_the_audit() {
     let dir = tempfile::tempdir().unwrap();
     // Jellyfin is a standard app: vixens-medium breaks PRIO-2 only.
-    let file = built("jellyfin", dir.path(), |o| o["spec"]["template"]["spec"]["priorityClassName"] = "vixens-medium".into());
+    let file =
+        built("jellyfin", dir.path(), |o| o["spec"]["template"]["spec"]["priorityClassName"] = "vixens-medium".into());
     let ws = TempWorkspace::new();
     assert_eq!(ws.run(&["audit", file.to_str().unwrap()], vec![]), ExitCode::from(1));
     let a = audit_paths(std::slice::from_ref(&file), &Options::default());
-    let failing: Vec<RuleId> = a.workloads[0].findings.iter().filter(|f| f.status == FindingStatus::Fail).map(|f| f.rule).collect();
+    let failing: Vec<RuleId> =
+        a.workloads[0].findings.iter().filter(|f| f.status == FindingStatus::Fail).map(|f| f.rule).collect();
     assert_eq!(failing, [RuleId::Prio2]);
     // --fail-on high: PRIO-2 is of medium severity, so the audit passes.
     assert_eq!(elite_core::rules::rule(RuleId::Prio2).severity, Severity::Medium);
@@ -203,8 +222,16 @@ fn real_input_lists_anchors_partial_objects_unknown_kinds_and_malformed_files() 
     let file = corpus("list-and-anchors.yaml");
     assert!(web.file.ends_with("list-and-anchors.yaml"));
     // Inside the List, with the labels through an anchor and a merge key.
-    assert!(web.findings.iter().any(|f| f.rule == RuleId::Prio2 && f.line == line_after(&file, "", "vixens-low")), "{:#?}", web.findings);
-    assert!(web.findings.iter().any(|f| f.rule == RuleId::Meta1 && f.line == line_after(&file, "", "image: nginx")), "{:#?}", web.findings);
+    assert!(
+        web.findings.iter().any(|f| f.rule == RuleId::Prio2 && f.line == line_after(&file, "", "vixens-low")),
+        "{:#?}",
+        web.findings
+    );
+    assert!(
+        web.findings.iter().any(|f| f.rule == RuleId::Meta1 && f.line == line_after(&file, "", "image: nginx")),
+        "{:#?}",
+        web.findings
+    );
     assert!(web.findings.iter().all(|f| !f.message.contains("app.kubernetes.io/name")), "{:#?}", web.findings);
     assert_eq!(a.unreadable.len(), 1);
     assert!(a.unreadable[0].file.ends_with("malformed.yaml") && a.unreadable[0].line >= 5, "{:?}", a.unreadable);
@@ -249,15 +276,23 @@ fn an_exception_suppresses_a_security_finding_only_when_the_repository_grants_it
     let dir = tempfile::tempdir().unwrap();
     let file = built("jellyfin", dir.path(), |o| {
         o["spec"]["template"]["spec"]["hostNetwork"] = true.into();
-        o["spec"]["template"]["metadata"]["annotations"]["vixens.io/exception.sec-1"] = "reaches devices on the LAN".into();
+        o["spec"]["template"]["metadata"]["annotations"]["vixens.io/exception.sec-1"] =
+            "reaches devices on the LAN".into();
         // A claim on a rule that cannot be excepted is ignored, and said so.
         o["spec"]["template"]["metadata"]["annotations"]["vixens.io/exception.prio-2"] = "I want medium".into();
         o["spec"]["template"]["spec"]["priorityClassName"] = "vixens-medium".into();
     });
     let claimed_only = audit_paths(std::slice::from_ref(&file), &Options::default());
     let w = &claimed_only.workloads[0];
-    assert!(w.findings.iter().any(|f| f.rule == RuleId::Sec1 && f.status == FindingStatus::Fail), "a claim alone suppresses nothing");
-    assert!(w.ignored_exceptions.iter().any(|e| e.starts_with("sec-1") && e.contains("not granted")), "{:?}", w.ignored_exceptions);
+    assert!(
+        w.findings.iter().any(|f| f.rule == RuleId::Sec1 && f.status == FindingStatus::Fail),
+        "a claim alone suppresses nothing"
+    );
+    assert!(
+        w.ignored_exceptions.iter().any(|e| e.starts_with("sec-1") && e.contains("not granted")),
+        "{:?}",
+        w.ignored_exceptions
+    );
 
     let exceptions = dir.path().join("exceptions.yaml");
     fs::write(
@@ -271,8 +306,15 @@ fn an_exception_suppresses_a_security_finding_only_when_the_repository_grants_it
     let sec1 = w.findings.iter().find(|f| f.rule == RuleId::Sec1).unwrap();
     assert_eq!(sec1.status, FindingStatus::Suppressed);
     assert!(sec1.suppressed_by.as_deref().unwrap().contains("reaches devices on the LAN"));
-    assert!(w.findings.iter().any(|f| f.rule == RuleId::Prio2 && f.status == FindingStatus::Fail), "PRIO-2 is never excepted");
-    assert!(w.ignored_exceptions.iter().any(|e| e.starts_with("prio-2") && e.contains("cannot be excepted")), "{:?}", w.ignored_exceptions);
+    assert!(
+        w.findings.iter().any(|f| f.rule == RuleId::Prio2 && f.status == FindingStatus::Fail),
+        "PRIO-2 is never excepted"
+    );
+    assert!(
+        w.ignored_exceptions.iter().any(|e| e.starts_with("prio-2") && e.contains("cannot be excepted")),
+        "{:?}",
+        w.ignored_exceptions
+    );
     // Through the command line, with --exceptions.
     let ws = TempWorkspace::new();
     let args = ["audit", "--exclude", "PRIO-2", "--exceptions", exceptions.to_str().unwrap(), file.to_str().unwrap()];
@@ -294,9 +336,19 @@ fn json_and_sarif_carry_every_finding_at_its_file_and_line() {
     assert_eq!(json["workloads"][0]["name"], "sonarr");
     let findings = a.workloads[0].findings.len();
     assert_eq!(json["workloads"][0]["findings"].as_array().unwrap().len(), findings);
-    assert_eq!(json["workloads"][0]["findings"][0]["status"].as_str().map(|s| ["fail", "undecidable", "suppressed"].contains(&s)), Some(true));
+    assert_eq!(
+        json["workloads"][0]["findings"][0]["status"]
+            .as_str()
+            .map(|s| ["fail", "undecidable", "suppressed"].contains(&s)),
+        Some(true)
+    );
 
-    let options = SarifOptions { version: "9.9.9".into(), root: Some(dir.path().to_path_buf()), rules_url: "https://example.test/RULES.md".into(), base: None };
+    let options = SarifOptions {
+        version: "9.9.9".into(),
+        root: Some(dir.path().to_path_buf()),
+        rules_url: "https://example.test/RULES.md".into(),
+        base: None,
+    };
     let sarif: serde_json::Value = serde_json::from_str(&audit::sarif(&a, &options)).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let driver = &sarif["runs"][0]["tool"]["driver"];
@@ -309,26 +361,38 @@ fn json_and_sarif_carry_every_finding_at_its_file_and_line() {
     assert_eq!(loc["artifactLocation"]["uri"], "my%20app%231.yaml", "relative to the root, percent-encoded");
     assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
     // Fingerprints are stable across runs and distinct per finding.
-    let prints: Vec<&str> = results.iter().filter_map(|r| r["partialFingerprints"]["eliteFinding/v1"].as_str()).collect();
+    let prints: Vec<&str> =
+        results.iter().filter_map(|r| r["partialFingerprints"]["eliteFinding/v1"].as_str()).collect();
     assert_eq!(prints.len(), findings);
     assert_eq!(prints.iter().collect::<BTreeSet<_>>().len(), findings, "one fingerprint per finding");
-    let again: serde_json::Value = serde_json::from_str(&audit::sarif(&audit_paths(std::slice::from_ref(&odd), &Options::default()), &options)).unwrap();
+    let again: serde_json::Value =
+        serde_json::from_str(&audit::sarif(&audit_paths(std::slice::from_ref(&odd), &Options::default()), &options))
+            .unwrap();
     assert_eq!(again["runs"][0]["results"][0]["partialFingerprints"], results[0]["partialFingerprints"]);
     let rules = driver["rules"].as_array().unwrap();
     let prio_rule = rules.iter().find(|r| r["id"] == "PRIO-2").unwrap();
     assert_eq!(prio_rule["helpUri"], "https://example.test/RULES.md#prio-2");
     let rule_ids: BTreeSet<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert!(results.iter().all(|r| rule_ids.contains(r["ruleId"].as_str().unwrap())), "every result names a declared rule");
+    assert!(
+        results.iter().all(|r| rule_ids.contains(r["ruleId"].as_str().unwrap())),
+        "every result names a declared rule"
+    );
 }
 
 #[test]
 fn the_table_names_the_file_of_each_workload() {
-    let a = audit_paths(&[before("20-media/radarr/base/deployment.yaml"), before("60-services/vaultwarden/base/deployment.yaml")], &alone());
+    let a = audit_paths(
+        &[before("20-media/radarr/base/deployment.yaml"), before("60-services/vaultwarden/base/deployment.yaml")],
+        &alone(),
+    );
     let table = audit::table(&a);
     // The findings as they are found, then the table of workloads, then the summary.
     let lines: Vec<&str> = table.lines().collect();
     let header = lines.iter().position(|l| l.starts_with("FILE")).expect("a header");
     assert!(lines[..header].iter().all(|l| l.contains(": [") || l.contains(": suppressed [")), "{table}");
     assert!(lines.last().unwrap().contains("2 workloads"), "{table}");
-    assert!(table.lines().any(|l| l.contains("radarr/base/deployment.yaml:") && l.contains("Deployment/radarr")), "{table}");
+    assert!(
+        table.lines().any(|l| l.contains("radarr/base/deployment.yaml:") && l.contains("Deployment/radarr")),
+        "{table}"
+    );
 }

@@ -70,7 +70,13 @@ fn evidence() -> BTreeMap<String, Vec<String>> {
         let text = std::fs::read_to_string(&path).unwrap();
         for r in CATALOG {
             let id = r.id.as_str();
-            let named = [format!("\"{id}\""), format!("\"{id}/"), format!("[{id}]"), format!("[{id}/"), format!("RuleId::{:?}", r.id)];
+            let named = [
+                format!("\"{id}\""),
+                format!("\"{id}/"),
+                format!("[{id}]"),
+                format!("[{id}/"),
+                format!("RuleId::{:?}", r.id),
+            ];
             if named.iter().any(|n| text.contains(n.as_str())) {
                 let list = map.entry(id.to_owned()).or_default();
                 if !list.contains(&rel) {

@@ -51,7 +51,8 @@ fn the_real_apps_exported_to_yaml_or_json_render_back_to_the_committed_tree() {
     let tmp = tempfile::tempdir().unwrap();
     let described = tmp.path().join("descriptions");
     assert_eq!(elite_cli(&["export", "--out", described.to_str().unwrap()], apps.clone()), ExitCode::SUCCESS);
-    let yaml_files: Vec<String> = files(&described).keys().map(|f| described.join(f).to_string_lossy().into_owned()).collect();
+    let yaml_files: Vec<String> =
+        files(&described).keys().map(|f| described.join(f).to_string_lossy().into_owned()).collect();
     assert_eq!(yaml_files.len(), apps.len());
 
     // JSON: the same descriptions, converted by a YAML reader that knows nothing of elite.
@@ -272,11 +273,18 @@ fn unknown_fields_at_every_level_and_other_casings_are_rejected_at_their_line() 
         let item = trimmed.strip_prefix("- ").unwrap_or(trimmed);
         // A `key:` or `key: value` line (not a scalar list item such as `- internet:443`).
         let Some((key, rest)) = item.split_once(':') else { continue };
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric()) || !(rest.is_empty() || rest.starts_with(' ')) {
+        if key.is_empty()
+            || !key.chars().all(|c| c.is_ascii_alphanumeric())
+            || !(rest.is_empty() || rest.starts_with(' '))
+        {
             continue;
         }
         // A sibling of `key`: before a plain key, after a list item's first key (inside the item).
-        let (at, sibling) = if trimmed.starts_with("- ") { (i + 1, format!("{}unknownField: 1", " ".repeat(indent + 2))) } else { (i, format!("{}unknownField: 1", " ".repeat(indent))) };
+        let (at, sibling) = if trimmed.starts_with("- ") {
+            (i + 1, format!("{}unknownField: 1", " ".repeat(indent + 2)))
+        } else {
+            (i, format!("{}unknownField: 1", " ".repeat(indent)))
+        };
         let mut text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
         text.insert(at, sibling);
         let (_, errors) = description::read(&(text.join("\n") + "\n"));
@@ -293,7 +301,12 @@ fn unknown_fields_at_every_level_and_other_casings_are_rejected_at_their_line() 
         levels = levels.max(indent);
     }
     assert!(levels >= 8, "nested levels were tried (deepest indent {levels})");
-    for (right, wrong) in [("configSync:", "config_sync:"), ("Pvc:", "pvc:"), ("format: Sqlite", "format: sqlite"), ("priority: High", "priority: high")] {
+    for (right, wrong) in [
+        ("configSync:", "config_sync:"),
+        ("Pvc:", "pvc:"),
+        ("format: Sqlite", "format: sqlite"),
+        ("priority: High", "priority: high"),
+    ] {
         let text = WHOAMI_YAML.replacen(right, wrong, 1);
         let line = text.lines().position(|l| l.contains(wrong)).unwrap() + 1;
         let (_, errors) = description::read(&text);

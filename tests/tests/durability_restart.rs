@@ -116,7 +116,12 @@ fn last_logged(log: &Path) -> i64 {
 fn kept_aside(db: &Path) -> Vec<PathBuf> {
     let name = format!("{}.stale-", db.file_name().unwrap().to_string_lossy());
     let mut v: Vec<PathBuf> = std::fs::read_dir(db.parent().unwrap())
-        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(&name)).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(&name))
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -169,14 +174,22 @@ fn kill_9_inside_the_debounce_then_restart_on_the_same_volume_keeps_the_change()
         pod.kill();
         assert_eq!(local_setting(&s).as_deref(), Some(value.as_str()));
         pod = s.start_writing(&log, &[]);
-        assert_eq!(local_setting(&s).as_deref(), Some(value.as_str()), "round {round}: restore-config kept the newer local file");
+        assert_eq!(
+            local_setting(&s).as_deref(),
+            Some(value.as_str()),
+            "round {round}: restore-config kept the newer local file"
+        );
         let took = on_s3(&s, &value, Duration::from_secs(30));
         every_row_up_to(&s, committed, &format!("round {round}: on the surviving volume"));
         for db in s.databases() {
             assert!(kept_aside(&db).is_empty(), "round {round}: {} was at least as new as its replica", db.display());
         }
         let restore = pod.log("restore-db");
-        assert_eq!(restore.matches("the local copy is kept\n").count(), 2, "round {round}: both decisions logged: {restore}");
+        assert_eq!(
+            restore.matches("the local copy is kept\n").count(),
+            2,
+            "round {round}: both decisions logged: {restore}"
+        );
         eprintln!("round {round}: the change made before the kill reached S3 {took:.2?} after the restart");
     }
     let last = format!("v{}", 4);
@@ -196,8 +209,11 @@ fn a_stale_volume_is_kept_aside_and_the_replicas_win() {
     // Counted on a scratch copy: opening a database can change its files (a checkpoint at close).
     let scratch = s.tmp.path().join("scratch");
     copy_dir(&snapshot, &scratch);
-    let stale: Vec<i64> =
-        s.databases().iter().map(|db| rows(&scratch.join(db.strip_prefix(s.node.volume("config")).unwrap())).1).collect();
+    let stale: Vec<i64> = s
+        .databases()
+        .iter()
+        .map(|db| rows(&scratch.join(db.strip_prefix(s.node.volume("config")).unwrap())).1)
+        .collect();
     // A second life moves the replicas and the setting ahead of the snapshot.
     let pod = s.start_writing(&log, &[]);
     syncer_ready(&pod);
@@ -216,14 +232,20 @@ fn a_stale_volume_is_kept_aside_and_the_replicas_win() {
         assert_eq!(aside.len(), 1, "{} kept aside once: {aside:?}", db.display());
         let old = aside[0].join(db.file_name().unwrap());
         assert_eq!(rows(&old).1, *n, "{} holds the stale copy, untouched", old.display());
-        assert!(aside[0].join(format!(".{}-litestream", db.file_name().unwrap().to_string_lossy())).is_dir(), "its Litestream state went with it");
+        assert!(
+            aside[0].join(format!(".{}-litestream", db.file_name().unwrap().to_string_lossy())).is_dir(),
+            "its Litestream state went with it"
+        );
     }
     let restore = pod.log("restore-db");
     assert_eq!(restore.matches("the replica restored").count(), 2, "both decisions logged: {restore}");
     assert_eq!(local_setting(&s).as_deref(), Some("v2"), "the newer remote setting won");
     syncer_ready(&pod);
     let keys: Vec<String> = s.s3.objects("media/jellyfin/config/").into_iter().map(|(k, _)| k).collect();
-    assert!(keys.iter().all(|k| !k.contains(".stale-") && !k.contains(".db")), "nothing kept aside is synced: {keys:?}");
+    assert!(
+        keys.iter().all(|k| !k.contains(".stale-") && !k.contains(".db")),
+        "nothing kept aside is synced: {keys:?}"
+    );
     stop_lose_restore(&mut s, pod, &log, "v2");
 }
 
@@ -333,7 +355,8 @@ fn s3_that_never_answers_fails_each_restore_step_within_a_deadline() {
         (s.m.only(&["restore-db", "jellyfin"]), "restore-db", "cannot read the replica"),
     ] {
         let t = Instant::now();
-        let err = cut.start(&manifest, &["python3", "-c", durability::WRITER], &env).err().expect("the pod must not start");
+        let err =
+            cut.start(&manifest, &["python3", "-c", durability::WRITER], &env).err().expect("the pod must not start");
         let took = t.elapsed();
         assert_eq!(err.container, step);
         assert!(err.status.is_some_and(|st| !st.success()), "{step} exits non-zero: {err:?}");
@@ -462,7 +485,12 @@ fn long_writes_across_checkpoints_keep_replicating() {
         }
         let now = syncs(&pod);
         for (i, db) in dbs.iter().enumerate() {
-            assert!(now[i] > last[i], "window {window}: {} synced {} times, as many as 5 s before", db.display(), now[i]);
+            assert!(
+                now[i] > last[i],
+                "window {window}: {} synced {} times, as many as 5 s before",
+                db.display(),
+                now[i]
+            );
         }
         last = now;
     }
@@ -477,12 +505,24 @@ fn long_writes_across_checkpoints_keep_replicating() {
     let must = logged.iter().filter(|(_, at)| *at < killed_at - SYNC_INTERVAL).map(|c| c.0).last().unwrap();
     every_row_up_to(&s, must, "restored after the kill");
     let last_at: f64 = sqlite(&dbs[0], "SELECT max(at) FROM rows").parse().unwrap();
-    eprintln!("{} rows of 4 KB in each database over {} checkpoints; loss window {:.3} s", logged.len(), growths[0], killed_at - last_at);
+    eprintln!(
+        "{} rows of 4 KB in each database over {} checkpoints; loss window {:.3} s",
+        logged.len(),
+        growths[0],
+        killed_at - last_at
+    );
 }
 
 /// The run directories of the node's pods.
 fn runs(node: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(node).map(|d| d.flatten().map(|e| e.path()).filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("run-")).collect()).unwrap_or_default()
+    std::fs::read_dir(node)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("run-"))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Every file under `dir` with its content's length and modification time, but the restore marker

@@ -266,7 +266,8 @@ fn concurrent_runs_take_turns_and_leave_one_consistent_tree() {
 fn a_run_waits_for_the_lock_another_holds() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir_all(dir.path()).unwrap();
-    let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.path().join(write::LOCK)).unwrap();
+    let lock =
+        fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.path().join(write::LOCK)).unwrap();
     lock.lock().unwrap();
     let t = tree();
     std::thread::scope(|s| {
@@ -331,7 +332,9 @@ fn duplicate_and_invalid_names_fail_before_anything_is_written() {
     let p = Platform::default();
     let problems = elite_gen::validate::validate(&[app("dup"), app("dup")], &p, Door::Builder);
     assert!(
-        problems.iter().any(|p| p.violation.rule == RuleId::Meta2 && p.violation.message.contains("2 apps are named `dup`")),
+        problems
+            .iter()
+            .any(|p| p.violation.rule == RuleId::Meta2 && p.violation.message.contains("2 apps are named `dup`")),
         "{problems:#?}"
     );
     let ws = TempWorkspace::new();

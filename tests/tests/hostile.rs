@@ -31,7 +31,12 @@ fn elite(args: &[&str]) -> Output {
         .expect("run elite-under-test");
     let code = out.status.code();
     assert!(code != Some(124), "elite {args:?} did not finish within {DEADLINE_SECONDS} s");
-    assert!(code != Some(101) && code != Some(134) && code.is_some(), "elite {args:?} crashed ({:?}):\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        code != Some(101) && code != Some(134) && code.is_some(),
+        "elite {args:?} crashed ({:?}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -71,7 +76,11 @@ fn a_key_written_twice_and_bytes_that_are_not_utf8_are_named_errors() {
     assert!(text(&out).contains("UTF-8"), "{}", text(&out));
     let out = elite(&["audit", "/nonexistent/manifest.yaml"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("cannot read /nonexistent/manifest.yaml") && !text(&out).contains("malformed"), "{}", text(&out));
+    assert!(
+        text(&out).contains("cannot read /nonexistent/manifest.yaml") && !text(&out).contains("malformed"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -81,7 +90,13 @@ fn numbers_beyond_every_type_are_findings_not_panics() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let findings = report["workloads"][0]["findings"].as_array().unwrap();
-    let about = |rule: &str| findings.iter().filter(|f| f["rule"] == rule).map(|f| f["message"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let about = |rule: &str| {
+        findings
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| f["message"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
     assert!(about("SIZE-1").iter().any(|m| m.contains("invalid amount")), "{:?}", about("SIZE-1"));
     assert!(about("PROBE-2").iter().any(|m| m.contains("-3")), "{:?}", about("PROBE-2"));
     // Exit 1: a declaration printed, to be fixed where its comments say.
@@ -167,7 +182,8 @@ fn fifos_and_link_loops_are_skipped_or_named_never_waited_on() {
     let fifo = tree.join("pipe.yaml");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     let out = elite(&["audit", "--format", "json", s(&tree)]);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
     assert_eq!(report["summary"]["workloads"], 1, "the file is audited once, the FIFO skipped: {report:#}");
     // A FIFO named directly, and one in a kustomization, are named, not opened.
     let out = elite(&["audit", s(&fifo)]);
@@ -194,7 +210,9 @@ fn a_kustomization_never_reaches_outside_its_folder_or_the_network() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("is not in or below"), "kustomize's load restrictor: {}", text(&out));
     assert!(!text(&out).contains("hunter2"));
-    for remote in ["https://example.com/app.yaml", "github.com/example/repo//deploy?ref=v1", "git@github.com:example/repo.git"] {
+    for remote in
+        ["https://example.com/app.yaml", "github.com/example/repo//deploy?ref=v1", "git@github.com:example/repo.git"]
+    {
         fs::write(k.join("kustomization.yaml"), format!("resources:\n- {remote}\n")).unwrap();
         let out = elite(&["audit", s(&k)]);
         assert_eq!(out.status.code(), Some(2), "{remote}");
@@ -313,5 +331,11 @@ fn thousands_of_mutated_inputs_never_panic_the_audit_the_import_or_the_readers()
             failures.push((round, String::from_utf8_lossy(&input).chars().take(2_000).collect::<String>()));
         }
     }
-    assert!(failures.is_empty(), "{} inputs panicked; the first (round {}):\n{}", failures.len(), failures[0].0, failures[0].1);
+    assert!(
+        failures.is_empty(),
+        "{} inputs panicked; the first (round {}):\n{}",
+        failures.len(),
+        failures[0].0,
+        failures[0].1
+    );
 }

@@ -30,7 +30,13 @@ fn imported(path: &str) -> Imported {
 /// The hand-kept base folders of `tests/fixtures/before`, each as one file's objects.
 fn befores() -> Vec<(String, Imported)> {
     let mut out = Vec::new();
-    for app in ["20-media/sonarr", "20-media/radarr", "60-services/vaultwarden", "40-network/adguard-home", "10-home/homeassistant"] {
+    for app in [
+        "20-media/sonarr",
+        "20-media/radarr",
+        "60-services/vaultwarden",
+        "40-network/adguard-home",
+        "10-home/homeassistant",
+    ] {
         let base = fixture("before").join(app).join("base");
         let mut objects = Vec::new();
         let mut files: Vec<_> = std::fs::read_dir(&base).unwrap().map(|e| e.unwrap().path()).collect();
@@ -92,10 +98,17 @@ fn durability_is_kept_from_sidecars_configmaps_and_annotations() {
     // dns: stats.db of AdGuard Home is bbolt: never imported as SQLite, Ephemeral.
     let d = imported("import/dns.yaml");
     assert_eq!(d.spec.durability.databases.len(), 1);
-    assert_eq!((d.spec.durability.databases[0].format, d.spec.durability.databases[0].profile), (DbFormat::Bbolt, BackupProfile::Ephemeral));
+    assert_eq!(
+        (d.spec.durability.databases[0].format, d.spec.durability.databases[0].profile),
+        (DbFormat::Bbolt, BackupProfile::Ephemeral)
+    );
     // The hand-kept sonarr: its Litestream database and restore.
     let (_, sonarr) = befores().into_iter().find(|(a, _)| a.ends_with("sonarr")).unwrap();
-    assert!(sonarr.spec.durability.databases.iter().any(|d| d.path == "/config/sonarr.db"), "{:?}", sonarr.spec.durability);
+    assert!(
+        sonarr.spec.durability.databases.iter().any(|d| d.path == "/config/sonarr.db"),
+        "{:?}",
+        sonarr.spec.durability
+    );
     assert!(sonarr.spec.durability.config_sync.is_some());
 }
 
@@ -117,7 +130,8 @@ fn sub_paths_and_a_volume_mounted_twice_are_kept() {
     assert!(matches!(scratch.source, VolumeSource::EmptyDir(_)));
     assert_eq!(scratch.mounts[0].sub_path.as_deref(), Some("cache"));
     let data = w.spec.volumes.iter().find(|v| v.name == "data").unwrap();
-    let mounts: Vec<(&str, Option<&str>, bool)> = data.mounts.iter().map(|m| (m.path.as_str(), m.sub_path.as_deref(), m.read_only)).collect();
+    let mounts: Vec<(&str, Option<&str>, bool)> =
+        data.mounts.iter().map(|m| (m.path.as_str(), m.sub_path.as_deref(), m.read_only)).collect();
     assert_eq!(mounts, [("/wiki/data", Some("data"), false), ("/wiki/uploads", Some("uploads"), true)]);
     assert!(w.spec.exceptions.is_empty(), "its root was read-only: no exception");
 }
@@ -163,7 +177,8 @@ fn every_import_generates_overlays_that_build_and_audit_as_elite() {
         let tree = elite_gen::layout::tree(std::slice::from_ref(spec), &platform).unwrap();
         let out = dir.path().join(&spec.name);
         elite_gen::write::write(&out, &tree).unwrap();
-        let grants = elite_gen::audit::grants(&[out.join(elite_gen::layout::EXCEPTIONS_DIR)], &Limits::default()).unwrap();
+        let grants =
+            elite_gen::audit::grants(&[out.join(elite_gen::layout::EXCEPTIONS_DIR)], &Limits::default()).unwrap();
         for (_, overlay) in elite_gen::layout::overlays(spec, &platform) {
             let built = tool("kubectl").arg("kustomize").arg(out.join(&overlay)).output().unwrap();
             assert!(built.status.success(), "{what} {overlay}: {}", String::from_utf8_lossy(&built.stderr));

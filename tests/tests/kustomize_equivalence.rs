@@ -76,8 +76,10 @@ fn every_built_object_validates() {
     let apps = apps();
     generate(&apps, dir.path());
     let crds = load_crd_schemas();
-    let mut overlays: Vec<String> =
-        apps.iter().flat_map(|a| elite_gen::layout::overlays(a, &Platform::default()).into_iter().map(|(_, o)| o)).collect();
+    let mut overlays: Vec<String> = apps
+        .iter()
+        .flat_map(|a| elite_gen::layout::overlays(a, &Platform::default()).into_iter().map(|(_, o)| o))
+        .collect();
     overlays.extend(elite_gen::layout::shared_dirs(&apps, &Default::default()).into_iter().map(|s| s.dir.to_owned()));
     overlays.extend(elite_core::Environment::ALL.iter().map(|e| elite_gen::layout::argocd_paths(*e).0));
     let mut custom = 0;
@@ -128,7 +130,9 @@ fn argocd_deploys_every_overlay_once_per_environment_in_waves() {
     let apps = apps();
     let platform = Platform::default();
     generate(&apps, dir.path());
-    let wave = |o: &Value| -> i64 { o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"].as_str().unwrap().parse().unwrap() };
+    let wave = |o: &Value| -> i64 {
+        o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"].as_str().unwrap().parse().unwrap()
+    };
     for env in elite_core::Environment::ALL {
         let (folder, root) = elite_gen::layout::argocd_paths(*env);
         let root = &parse_yaml_stream(&std::fs::read_to_string(dir.path().join(root)).unwrap())[0];
@@ -172,9 +176,17 @@ fn argocd_deploys_every_overlay_once_per_environment_in_waves() {
         assert!(shared(POLICIES_DIR) < Wave::CoreInfra as i64);
         assert!((Wave::CoreInfra as i64) < Wave::Apps as i64);
         // Every namespace an app runs in is created by the namespaces folder.
-        let namespaces: Vec<String> = kustomize(&dir.path().join(NAMESPACES_DIR)).iter().map(|n| n["metadata"]["name"].as_str().unwrap().to_owned()).collect();
+        let namespaces: Vec<String> = kustomize(&dir.path().join(NAMESPACES_DIR))
+            .iter()
+            .map(|n| n["metadata"]["name"].as_str().unwrap().to_owned())
+            .collect();
         for app in &apps {
-            assert!(namespaces.iter().any(|n| n == app.namespace()), "{}: namespace {} is created", app.name, app.namespace());
+            assert!(
+                namespaces.iter().any(|n| n == app.namespace()),
+                "{}: namespace {} is created",
+                app.name,
+                app.namespace()
+            );
         }
     }
 }
@@ -188,8 +200,13 @@ fn namespaces_carry_the_pod_security_level_their_exceptions_need() {
         let name = ns["metadata"]["name"].as_str().unwrap();
         let labels = &ns["metadata"]["labels"];
         // Running as root needs "baseline"; nothing else relaxes the namespace.
-        let root_here = apps.iter().any(|a| a.namespace() == name && a.has_exception(elite_core::ExceptionKind::RunAsRoot));
-        assert_eq!(labels["pod-security.kubernetes.io/enforce"], if root_here { "baseline" } else { "restricted" }, "{name}");
+        let root_here =
+            apps.iter().any(|a| a.namespace() == name && a.has_exception(elite_core::ExceptionKind::RunAsRoot));
+        assert_eq!(
+            labels["pod-security.kubernetes.io/enforce"],
+            if root_here { "baseline" } else { "restricted" },
+            "{name}"
+        );
         assert_eq!(labels["pod-security.kubernetes.io/audit"], "restricted", "{name}");
         assert_eq!(labels["pod-security.kubernetes.io/warn"], "restricted", "{name}");
     }
@@ -248,8 +265,12 @@ fn an_app_with_only_ephemeral_databases_gets_restore_db_and_no_litestream_nor_it
     // Its PodMonitor scrapes the config-syncer only: there is no Litestream to scrape.
     let monitors: Vec<&Value> = built.iter().filter(|o| o["kind"] == "PodMonitor").collect();
     assert_eq!(monitors.len(), 1);
-    let ports: Vec<&str> =
-        monitors[0]["spec"]["podMetricsEndpoints"].as_array().unwrap().iter().map(|e| e["port"].as_str().unwrap()).collect();
+    let ports: Vec<&str> = monitors[0]["spec"]["podMetricsEndpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["port"].as_str().unwrap())
+        .collect();
     assert_eq!(ports, [elite_core::platform::SYNCER_METRICS_PORT_NAME]);
     // Two replicas sync their config each under its pod name, never to one shared prefix.
     for c in &sts["spec"]["template"]["spec"]["initContainers"].as_array().unwrap()[..2] {
@@ -269,21 +290,37 @@ fn an_app_with_only_ephemeral_databases_gets_restore_db_and_no_litestream_nor_it
 #[test]
 fn on_an_empty_cluster_every_object_finds_its_namespace_and_its_kind_at_its_wave() {
     use std::collections::BTreeSet;
-    const BUILT_IN: [&str; 7] = ["v1", "apps/v1", "batch/v1", "networking.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1"];
-    const CLUSTER_SCOPED: [&str; 6] = ["Namespace", "ClusterRole", "ClusterRoleBinding", "PriorityClass", "StorageClass", "PersistentVolume"];
+    const BUILT_IN: [&str; 7] = [
+        "v1",
+        "apps/v1",
+        "batch/v1",
+        "networking.k8s.io/v1",
+        "policy/v1",
+        "rbac.authorization.k8s.io/v1",
+        "scheduling.k8s.io/v1",
+    ];
+    const CLUSTER_SCOPED: [&str; 6] =
+        ["Namespace", "ClusterRole", "ClusterRoleBinding", "PriorityClass", "StorageClass", "PersistentVolume"];
     // apiVersion/kind → namespaced, from the CRDs.
     let mut crd_scope: BTreeMap<String, bool> = BTreeMap::new();
     for entry in std::fs::read_dir(crds()).unwrap() {
         for crd in parse_yaml_stream(&std::fs::read_to_string(entry.unwrap().path()).unwrap()) {
             for v in crd["spec"]["versions"].as_array().unwrap() {
-                let key = format!("{}/{}/{}", crd["spec"]["group"].as_str().unwrap(), v["name"].as_str().unwrap(), crd["spec"]["names"]["kind"].as_str().unwrap());
+                let key = format!(
+                    "{}/{}/{}",
+                    crd["spec"]["group"].as_str().unwrap(),
+                    v["name"].as_str().unwrap(),
+                    crd["spec"]["names"]["kind"].as_str().unwrap()
+                );
                 crd_scope.insert(key, crd["spec"]["scope"] == "Namespaced");
             }
         }
     }
     let dir = tempfile::tempdir().unwrap();
     generate(&apps(), dir.path());
-    let wave = |o: &Value| -> i64 { o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"].as_str().unwrap().parse().unwrap() };
+    let wave = |o: &Value| -> i64 {
+        o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"].as_str().unwrap().parse().unwrap()
+    };
     let mut checked = 0;
     for env in elite_core::Environment::ALL {
         let (folder, _) = elite_gen::layout::argocd_paths(*env);
@@ -295,21 +332,32 @@ fn on_an_empty_cluster_every_object_finds_its_namespace_and_its_kind_at_its_wave
         }
         // What the prerequisites create before the root Application is applied.
         let platform = Platform::default();
-        let mut existing: BTreeSet<String> =
-            ["default", "kube-system", elite_core::render::argocd::ARGOCD_NAMESPACE, &platform.exception_namespace, &platform.monitoring_namespace]
-                .map(String::from)
-                .into();
+        let mut existing: BTreeSet<String> = [
+            "default",
+            "kube-system",
+            elite_core::render::argocd::ARGOCD_NAMESPACE,
+            &platform.exception_namespace,
+            &platform.monitoring_namespace,
+        ]
+        .map(String::from)
+        .into();
         for (w, applications) in &waves {
             let mut created = Vec::new();
             for (path, destination, objects) in applications {
-                let own: BTreeSet<&str> = objects.iter().filter(|o| o["kind"] == "Namespace").map(|o| o["metadata"]["name"].as_str().unwrap()).collect();
+                let own: BTreeSet<&str> = objects
+                    .iter()
+                    .filter(|o| o["kind"] == "Namespace")
+                    .map(|o| o["metadata"]["name"].as_str().unwrap())
+                    .collect();
                 for o in objects {
                     let (api, kind) = (o["apiVersion"].as_str().unwrap(), o["kind"].as_str().unwrap());
                     let what = format!("{env:?} wave {w}: {path}: {kind} {}", o["metadata"]["name"]);
                     let namespaced = if BUILT_IN.contains(&api) {
                         !CLUSTER_SCOPED.contains(&kind)
                     } else {
-                        *crd_scope.get(&format!("{api}/{kind}")).unwrap_or_else(|| panic!("{what}: {api} {kind} is neither built in nor a prerequisite CRD"))
+                        *crd_scope.get(&format!("{api}/{kind}")).unwrap_or_else(|| {
+                            panic!("{what}: {api} {kind} is neither built in nor a prerequisite CRD")
+                        })
                     };
                     if namespaced {
                         let ns = o["metadata"]["namespace"].as_str().unwrap_or(destination);

@@ -56,7 +56,8 @@ fn the_promtool_test_catches_a_wrong_threshold() {
         let weakened = rules.replace(from, to);
         assert_ne!(rules, weakened);
         std::fs::write(dir.path().join("rules.yaml"), weakened).unwrap();
-        let out = common::tool("promtool").args(["test", "rules", "test.yaml"]).current_dir(dir.path()).output().unwrap();
+        let out =
+            common::tool("promtool").args(["test", "rules", "test.yaml"]).current_dir(dir.path()).output().unwrap();
         assert!(!out.status.success(), "promtool test passed with `{to}` instead of `{from}`");
     }
 }
@@ -87,15 +88,19 @@ fn every_durability_sidecar_is_scraped_on_the_port_it_declares() {
     let ws = common::workspace_config();
     for app in common::apps() {
         let objects = common::kustomize(&ws.apps.join(ws.platform.folder(&app)).join("overlays/prod"));
-        let workload = objects.iter().find(|o| matches!(o["kind"].as_str(), Some("Deployment" | "StatefulSet"))).unwrap();
+        let workload =
+            objects.iter().find(|o| matches!(o["kind"].as_str(), Some("Deployment" | "StatefulSet"))).unwrap();
         let pod = &workload["spec"]["template"];
-        let sidecar = |name: &str| pod["spec"]["initContainers"].as_array().into_iter().flatten().find(|c| c["name"] == name).cloned();
+        let sidecar = |name: &str| {
+            pod["spec"]["initContainers"].as_array().into_iter().flatten().find(|c| c["name"] == name).cloned()
+        };
         // Litestream's sync counter on 9090 at /metrics; the config-syncer's gauges on 9091 at
         // /metrics.txt.
-        let expected: Vec<(Value, u64, &str)> = [("litestream", 9090, "/metrics"), ("config-syncer", 9091, "/metrics.txt")]
-            .into_iter()
-            .filter_map(|(n, port, path)| sidecar(n).map(|c| (c, port, path)))
-            .collect();
+        let expected: Vec<(Value, u64, &str)> =
+            [("litestream", 9090, "/metrics"), ("config-syncer", 9091, "/metrics.txt")]
+                .into_iter()
+                .filter_map(|(n, port, path)| sidecar(n).map(|c| (c, port, path)))
+                .collect();
         let monitors: Vec<&Value> = objects.iter().filter(|o| o["kind"] == "PodMonitor").collect();
         if expected.is_empty() {
             assert!(monitors.is_empty(), "{}: nothing to scrape, no PodMonitor", app.name);
@@ -109,8 +114,19 @@ fn every_durability_sidecar_is_scraped_on_the_port_it_declares() {
         let endpoints = m["spec"]["podMetricsEndpoints"].as_array().unwrap();
         assert_eq!(endpoints.len(), expected.len(), "{}", app.name);
         for (c, number, path) in &expected {
-            let declared = c["ports"].as_array().unwrap().iter().find(|p| p["containerPort"] == *number).unwrap_or_else(|| panic!("{}: {} declares {number}", app.name, c["name"]));
-            assert!(endpoints.iter().any(|e| e["port"] == declared["name"] && e["path"] == *path), "{}: {} scraped on {} at {path}", app.name, c["name"], declared["name"]);
+            let declared = c["ports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["containerPort"] == *number)
+                .unwrap_or_else(|| panic!("{}: {} declares {number}", app.name, c["name"]));
+            assert!(
+                endpoints.iter().any(|e| e["port"] == declared["name"] && e["path"] == *path),
+                "{}: {} scraped on {} at {path}",
+                app.name,
+                c["name"],
+                declared["name"]
+            );
         }
         assert_eq!(m["metadata"]["namespace"], workload["metadata"]["namespace"]);
     }

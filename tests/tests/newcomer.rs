@@ -27,7 +27,12 @@ fn fenced(text: &str, lang: &str) -> String {
 
 /// The first word of `text` between backticks that starts with `prefix`.
 fn quoted(text: &str, prefix: &str) -> String {
-    text.split('`').skip(1).step_by(2).find(|w| w.starts_with(prefix)).unwrap_or_else(|| panic!("no `{prefix}...`")).to_owned()
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .find(|w| w.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no `{prefix}...`"))
+        .to_owned()
 }
 
 /// The repository's files (what `git clone` gives): tracked and untracked-but-not-ignored files
@@ -38,7 +43,12 @@ fn repository_files(root: &Path) -> Vec<PathBuf> {
         .current_dir(root)
         .output();
     if let Some(out) = git.ok().filter(|o| o.status.success() && !o.stdout.is_empty()) {
-        return out.stdout.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| PathBuf::from(String::from_utf8_lossy(p).into_owned())).collect();
+        return out
+            .stdout
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| PathBuf::from(String::from_utf8_lossy(p).into_owned()))
+            .collect();
     }
     let mut files = Vec::new();
     let mut stack = vec![PathBuf::new()];

@@ -51,7 +51,11 @@ fn load() -> Policies {
     let mut exceptions = Vec::new();
     for entry in std::fs::read_dir(apps.join("_shared/exceptions")).unwrap() {
         let path = entry.unwrap().path();
-        exceptions.extend(common::parse_yaml_stream(&std::fs::read_to_string(&path).unwrap()).into_iter().filter(|d| d["kind"] == "PolicyException"));
+        exceptions.extend(
+            common::parse_yaml_stream(&std::fs::read_to_string(&path).unwrap())
+                .into_iter()
+                .filter(|d| d["kind"] == "PolicyException"),
+        );
     }
     let grants = exceptions.iter().flat_map(grants_of).collect();
     Policies { rules, ids: part_ids(), exceptions: kyverno::Exceptions(exceptions), grants }
@@ -81,7 +85,11 @@ fn matches(rule: &Value, object: &Value) -> bool {
     if resources.get("operations").is_some() {
         return false;
     }
-    let kind = format!("{}/{}", object["apiVersion"].as_str().unwrap_or_default(), object["kind"].as_str().unwrap_or_default());
+    let kind = format!(
+        "{}/{}",
+        object["apiVersion"].as_str().unwrap_or_default(),
+        object["kind"].as_str().unwrap_or_default()
+    );
     resources["kinds"].as_array().unwrap().iter().any(|k| k == &Value::String(kind.clone()))
 }
 
@@ -208,7 +216,8 @@ fn the_facts_read_from_a_manifest_judge_as_the_declaration_s() {
         let manifest_fails = catalog_failures(&p, &workload);
         for r in CATALOG.iter().filter(|r| r.id != RuleId::Decl) {
             let a = judge(r, &declared);
-            let fails_in_manifest = manifest_fails.iter().any(|id| id == r.id.as_str() || id.starts_with(&format!("{}/", r.id)));
+            let fails_in_manifest =
+                manifest_fails.iter().any(|id| id == r.id.as_str() || id.starts_with(&format!("{}/", r.id)));
             let same = match (&a, judge(r, &read)) {
                 (Outcome::Fail(_), _) => fails_in_manifest,
                 (Outcome::Pass, Outcome::Undecidable(_)) => r.id == RuleId::Ha1,
@@ -528,7 +537,10 @@ const MUTATIONS: &[Mutation] = &[
         base: "sonarr",
         also: &[],
         apply: |w| {
-            pod(w)["volumes"].as_array_mut().unwrap().push(json!({"name": "share", "nfs": {"server": "nas", "path": "/x"}}));
+            pod(w)["volumes"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"name": "share", "nfs": {"server": "nas", "path": "/x"}}));
         },
     },
     Mutation {
@@ -664,7 +676,8 @@ const MUTATIONS: &[Mutation] = &[
 fn a_workload_broken_on_one_rule_part_fails_that_part_only_in_cel_and_in_the_catalog() {
     let k = kyverno::Kyverno::new();
     let p = load();
-    let bases: BTreeMap<&str, Value> = MUTATIONS.iter().map(|m| m.base).collect::<BTreeSet<_>>().into_iter().map(|b| (b, built(b))).collect();
+    let bases: BTreeMap<&str, Value> =
+        MUTATIONS.iter().map(|m| m.base).collect::<BTreeSet<_>>().into_iter().map(|b| (b, built(b))).collect();
     let covered: BTreeSet<&str> = MUTATIONS.iter().map(|m| m.part).collect();
     let with_cel: BTreeSet<&str> = p.ids.values().map(String::as_str).collect();
     assert_eq!(covered, with_cel, "one mutation per rule part with CEL");
@@ -711,7 +724,8 @@ fn collect_dirs(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     if dir.join("kustomization.yaml").exists() {
         out.push(dir.to_owned());
     }
-    let mut children: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let mut children: Vec<_> =
+        std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
     children.sort();
     for c in children {
         collect_dirs(&c, out);
@@ -775,7 +789,8 @@ fn the_ha_rule_on_adguard_home_passes_as_generated_and_fails_on_each_loss() {
     // Judging an operation, the removal rule must not run in background scans, which would
     // judge every existing PDB as if it were being removed.
     let admission = common::parse_yaml_stream(
-        &std::fs::read_to_string(ws.apps.join("_shared/policies/clusterpolicy-elite-high-availability-admission.yaml")).unwrap(),
+        &std::fs::read_to_string(ws.apps.join("_shared/policies/clusterpolicy-elite-high-availability-admission.yaml"))
+            .unwrap(),
     )
     .remove(0);
     assert_eq!(admission["spec"]["background"], false);
@@ -868,7 +883,12 @@ fn cel_and_the_catalog_agree_on_randomly_perturbed_workloads() {
     let k = kyverno::Kyverno::new();
     let p = load();
     let mut bases: Vec<Value> = generated_workloads();
-    bases.extend(fixture_workloads().into_iter().map(|(_, w)| w).filter(|w| w["spec"]["template"]["spec"]["containers"].is_array()));
+    bases.extend(
+        fixture_workloads()
+            .into_iter()
+            .map(|(_, w)| w)
+            .filter(|w| w["spec"]["template"]["spec"]["containers"].is_array()),
+    );
     let mut rng = common::Rng::from_env(0x5eed_u64);
     let mut disagreements = Vec::new();
     for round in 0..1500 {
@@ -887,9 +907,18 @@ fn cel_and_the_catalog_agree_on_randomly_perturbed_workloads() {
         if cel != catalog {
             let only_cel: Vec<&String> = cel.difference(&catalog).collect();
             let only_catalog: Vec<&String> = catalog.difference(&cel).collect();
-            disagreements.push(format!("round {round} ({}): only CEL {only_cel:?}, only the catalog {only_catalog:?}\n{w:#}", w["metadata"]["name"]));
+            disagreements.push(format!(
+                "round {round} ({}): only CEL {only_cel:?}, only the catalog {only_catalog:?}\n{w:#}",
+                w["metadata"]["name"]
+            ));
         }
     }
     let summary: Vec<&str> = disagreements.iter().map(|d| d.lines().next().unwrap_or_default()).collect();
-    assert!(disagreements.is_empty(), "{} disagreement(s):\n{}\nthe first:\n{}", disagreements.len(), summary.join("\n"), disagreements[0]);
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreement(s):\n{}\nthe first:\n{}",
+        disagreements.len(),
+        summary.join("\n"),
+        disagreements[0]
+    );
 }

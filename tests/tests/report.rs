@@ -44,7 +44,11 @@ fn pod_totals_count_sidecars_as_the_scheduler_does() {
     // Databases and their profiles, and exceptions with the parts they relax.
     assert!(declared.durability.contains(&"sqlite sonarr: /config/sonarr.db (Standard)".to_owned()));
     let frigate = rows.iter().find(|r| r.name == "frigate").unwrap();
-    assert!(frigate.exceptions.iter().any(|e| e.starts_with("run-as-root (SEC-1/run-as-non-root, SEC-1/capabilities): ")), "{:?}", frigate.exceptions);
+    assert!(
+        frigate.exceptions.iter().any(|e| e.starts_with("run-as-root (SEC-1/run-as-non-root, SEC-1/capabilities): ")),
+        "{:?}",
+        frigate.exceptions
+    );
     assert_eq!(frigate.rules["SEC-1"], Cell::Pass, "a declared exception is granted: the relaxed parts do not fail");
 }
 
@@ -55,15 +59,21 @@ fn a_granted_exception_shows_in_the_report_of_a_manifest() {
     let dir = tempfile::tempdir().unwrap();
     let built = kustomize(&ws.apps.join("20-media/frigate/overlays/prod"));
     let file = dir.path().join("frigate.yaml");
-    let stream: String = built.iter().map(|o| format!("---\n{}", elite_core::render::yaml::to_yaml(o).unwrap())).collect();
+    let stream: String =
+        built.iter().map(|o| format!("---\n{}", elite_core::render::yaml::to_yaml(o).unwrap())).collect();
     fs::write(&file, stream).unwrap();
     let (without, _) = rows(&[], std::slice::from_ref(&file), &options()).unwrap();
     assert_eq!(without[0].rules["SEC-1"], Cell::Fail);
-    let grants = elite_gen::audit::grants(&[ws.apps.join(elite_gen::layout::EXCEPTIONS_DIR)], &Default::default()).unwrap();
+    let grants =
+        elite_gen::audit::grants(&[ws.apps.join(elite_gen::layout::EXCEPTIONS_DIR)], &Default::default()).unwrap();
     let (with, _) = rows(&[], std::slice::from_ref(&file), &elite_gen::audit::Options { grants, ..options() }).unwrap();
     assert_eq!(with[0].rules["SEC-1"], Cell::Suppressed);
     assert!(with[0].elite);
-    assert!(with[0].exceptions.iter().any(|e| e.contains("sec-1.run-as-non-root") && e.contains("s6-overlay")), "{:?}", with[0].exceptions);
+    assert!(
+        with[0].exceptions.iter().any(|e| e.contains("sec-1.run-as-non-root") && e.contains("s6-overlay")),
+        "{:?}",
+        with[0].exceptions
+    );
 }
 
 #[test]
@@ -80,8 +90,14 @@ fn the_svgs_are_well_formed_escaped_and_render() {
     for (name, content) in files(&rows, &skipped).into_iter().filter(|(n, _)| n.ends_with(".svg")) {
         let doc = roxmltree::Document::parse(&content).unwrap_or_else(|e| panic!("{name} is not well-formed XML: {e}"));
         assert_eq!(doc.root_element().tag_name().name(), "svg");
-        assert!(doc.descendants().all(|n| n.tag_name().name() != "script"), "{name}: markup from a manifest became an element");
-        assert!(doc.descendants().any(|n| n.text().is_some_and(|t| t.contains("<script>") || t.contains("a<b"))), "{name}: the name is kept, as text");
+        assert!(
+            doc.descendants().all(|n| n.tag_name().name() != "script"),
+            "{name}: markup from a manifest became an element"
+        );
+        assert!(
+            doc.descendants().any(|n| n.text().is_some_and(|t| t.contains("<script>") || t.contains("a<b"))),
+            "{name}: the name is kept, as text"
+        );
         // The real renderer draws it.
         let svg = dir.path().join(name);
         fs::write(&svg, &content).unwrap();
@@ -91,7 +107,10 @@ fn the_svgs_are_well_formed_escaped_and_render() {
         assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"), "{name}: a PNG was drawn");
     }
     let md = elite_gen::report::markdown(&rows, &skipped);
-    assert!(md.contains("x&lt;/text&gt;&lt;script&gt;") && !md.contains("<script>"), "Markdown keeps the name as text, not HTML");
+    assert!(
+        md.contains("x&lt;/text&gt;&lt;script&gt;") && !md.contains("<script>"),
+        "Markdown keeps the name as text, not HTML"
+    );
 }
 
 #[test]
@@ -103,7 +122,8 @@ fn the_report_writes_its_files_and_never_replaces_a_file_it_did_not_write() {
     let first = fs::read_to_string(out.join("CONFORMITY.md")).unwrap();
     assert_eq!(ws.run(&["report", "--out", out_arg], apps()), ExitCode::SUCCESS);
     assert_eq!(fs::read_to_string(out.join("CONFORMITY.md")).unwrap(), first, "deterministic");
-    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("conformity.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("conformity.json")).unwrap()).unwrap();
     assert_eq!(json["apps"], json["elite"]);
     // A file of its own in the way: nothing is written, not even the other files.
     fs::write(out.join("conformity.svg"), "<svg>my own drawing</svg>").unwrap();
@@ -116,6 +136,9 @@ fn the_report_writes_its_files_and_never_replaces_a_file_it_did_not_write() {
     let err = rows(&apps(), std::slice::from_ref(&malformed), &options()).unwrap_err().to_string();
     assert!(err.contains("malformed.yaml:"), "{err}");
     let out2 = ws.root().join("report2");
-    assert_eq!(ws.run(&["report", "--out", out2.to_str().unwrap(), "--include", malformed.to_str().unwrap()], apps()), ExitCode::from(2));
+    assert_eq!(
+        ws.run(&["report", "--out", out2.to_str().unwrap(), "--include", malformed.to_str().unwrap()], apps()),
+        ExitCode::from(2)
+    );
     assert!(!out2.exists(), "nothing was written");
 }

@@ -19,8 +19,21 @@ use serde_json::{Value, json};
 mod pss {
     use super::*;
 
-    const BASELINE_CAPS: [&str; 13] =
-        ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"];
+    const BASELINE_CAPS: [&str; 13] = [
+        "AUDIT_WRITE",
+        "CHOWN",
+        "DAC_OVERRIDE",
+        "FOWNER",
+        "FSETID",
+        "KILL",
+        "MKNOD",
+        "NET_BIND_SERVICE",
+        "SETFCAP",
+        "SETGID",
+        "SETPCAP",
+        "SETUID",
+        "SYS_CHROOT",
+    ];
     const SAFE_SYSCTLS: [&str; 10] = [
         "kernel.shm_rmid_forced",
         "net.ipv4.ip_local_port_range",
@@ -33,7 +46,8 @@ mod pss {
         "net.ipv4.tcp_keepalive_intvl",
         "net.ipv4.tcp_keepalive_probes",
     ];
-    const VOLUME_TYPES: [&str; 8] = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+    const VOLUME_TYPES: [&str; 8] =
+        ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
 
     /// The controls a pod spec violates, by level.
     pub fn violations(pod: &Value, annotations: &Value) -> BTreeMap<&'static str, &'static str> {
@@ -47,7 +61,9 @@ mod pss {
             .collect();
         let psc = &pod["securityContext"];
         // Baseline.
-        if psc["windowsOptions"]["hostProcess"] == true || containers.iter().any(|c| c["securityContext"]["windowsOptions"]["hostProcess"] == true) {
+        if psc["windowsOptions"]["hostProcess"] == true
+            || containers.iter().any(|c| c["securityContext"]["windowsOptions"]["hostProcess"] == true)
+        {
             v("baseline", "HostProcess");
         }
         if ["hostNetwork", "hostPID", "hostIPC"].iter().any(|k| pod[*k] == true) {
@@ -56,44 +72,74 @@ mod pss {
         if containers.iter().any(|c| c["securityContext"]["privileged"] == true) {
             v("baseline", "Privileged Containers");
         }
-        if containers.iter().any(|c| c["securityContext"]["capabilities"]["add"].as_array().into_iter().flatten().any(|a| !BASELINE_CAPS.contains(&a.as_str().unwrap_or("")))) {
+        if containers.iter().any(|c| {
+            c["securityContext"]["capabilities"]["add"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|a| !BASELINE_CAPS.contains(&a.as_str().unwrap_or("")))
+        }) {
             v("baseline", "Capabilities");
         }
         let volumes: Vec<&Value> = pod["volumes"].as_array().into_iter().flatten().collect();
         if volumes.iter().any(|vol| vol.get("hostPath").is_some()) {
             v("baseline", "HostPath Volumes");
         }
-        if containers.iter().any(|c| c["ports"].as_array().into_iter().flatten().any(|p| p["hostPort"].as_i64().unwrap_or(0) != 0)) {
+        if containers
+            .iter()
+            .any(|c| c["ports"].as_array().into_iter().flatten().any(|p| p["hostPort"].as_i64().unwrap_or(0) != 0))
+        {
             v("baseline", "Host Ports");
         }
         let apparmor_ok = |t: &Value| t.is_null() || t == "RuntimeDefault" || t == "Localhost";
         let annotation_ok = annotations.as_object().into_iter().flatten().all(|(k, val)| {
-            !k.starts_with("container.apparmor.security.beta.kubernetes.io/") || val == "runtime/default" || val.as_str().is_some_and(|s| s.starts_with("localhost/"))
+            !k.starts_with("container.apparmor.security.beta.kubernetes.io/")
+                || val == "runtime/default"
+                || val.as_str().is_some_and(|s| s.starts_with("localhost/"))
         });
-        if !apparmor_ok(&psc["appArmorProfile"]["type"]) || containers.iter().any(|c| !apparmor_ok(&c["securityContext"]["appArmorProfile"]["type"])) || !annotation_ok {
+        if !apparmor_ok(&psc["appArmorProfile"]["type"])
+            || containers.iter().any(|c| !apparmor_ok(&c["securityContext"]["appArmorProfile"]["type"]))
+            || !annotation_ok
+        {
             v("baseline", "AppArmor");
         }
         let selinux_ok = |s: &Value| {
             let t = &s["seLinuxOptions"]["type"];
-            (t.is_null() || ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"].contains(&t.as_str().unwrap_or("?")))
+            (t.is_null()
+                || ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]
+                    .contains(&t.as_str().unwrap_or("?")))
                 && s["seLinuxOptions"]["user"].is_null()
                 && s["seLinuxOptions"]["role"].is_null()
         };
         if !selinux_ok(psc) || containers.iter().any(|c| !selinux_ok(&c["securityContext"])) {
             v("baseline", "SELinux");
         }
-        if containers.iter().any(|c| !c["securityContext"]["procMount"].is_null() && c["securityContext"]["procMount"] != "Default") {
+        if containers
+            .iter()
+            .any(|c| !c["securityContext"]["procMount"].is_null() && c["securityContext"]["procMount"] != "Default")
+        {
             v("baseline", "/proc Mount Type");
         }
         let seccomp_ok_baseline = |t: &Value| t != "Unconfined";
-        if !seccomp_ok_baseline(&psc["seccompProfile"]["type"]) || containers.iter().any(|c| !seccomp_ok_baseline(&c["securityContext"]["seccompProfile"]["type"])) {
+        if !seccomp_ok_baseline(&psc["seccompProfile"]["type"])
+            || containers.iter().any(|c| !seccomp_ok_baseline(&c["securityContext"]["seccompProfile"]["type"]))
+        {
             v("baseline", "Seccomp");
         }
-        if psc["sysctls"].as_array().into_iter().flatten().any(|s| !SAFE_SYSCTLS.contains(&s["name"].as_str().unwrap_or(""))) {
+        if psc["sysctls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|s| !SAFE_SYSCTLS.contains(&s["name"].as_str().unwrap_or("")))
+        {
             v("baseline", "Sysctls");
         }
         // Restricted.
-        if volumes.iter().any(|vol| vol.as_object().is_some_and(|o| o.keys().any(|k| k != "name" && k != "hostPath" && !VOLUME_TYPES.contains(&k.as_str())))) {
+        if volumes.iter().any(|vol| {
+            vol.as_object().is_some_and(|o| {
+                o.keys().any(|k| k != "name" && k != "hostPath" && !VOLUME_TYPES.contains(&k.as_str()))
+            })
+        }) {
             v("restricted", "Volume Types");
         }
         if containers.iter().any(|c| c["securityContext"]["allowPrivilegeEscalation"] != false) {
@@ -101,7 +147,10 @@ mod pss {
         }
         let pod_non_root = psc["runAsNonRoot"] == true;
         if psc["runAsNonRoot"] == false
-            || containers.iter().any(|c| c["securityContext"]["runAsNonRoot"] == false || (!pod_non_root && c["securityContext"]["runAsNonRoot"] != true))
+            || containers.iter().any(|c| {
+                c["securityContext"]["runAsNonRoot"] == false
+                    || (!pod_non_root && c["securityContext"]["runAsNonRoot"] != true)
+            })
         {
             v("restricted", "Running as Non-root");
         }
@@ -120,7 +169,8 @@ mod pss {
         }
         if containers.iter().any(|c| {
             let caps = &c["securityContext"]["capabilities"];
-            !caps["drop"].as_array().into_iter().flatten().any(|d| d == "ALL") || caps["add"].as_array().into_iter().flatten().any(|a| a != "NET_BIND_SERVICE")
+            !caps["drop"].as_array().into_iter().flatten().any(|d| d == "ALL")
+                || caps["add"].as_array().into_iter().flatten().any(|a| a != "NET_BIND_SERVICE")
         }) {
             v("restricted", "Capabilities (restricted)");
         }
@@ -153,9 +203,14 @@ fn every_generated_pod_meets_restricted_but_for_its_granted_exceptions() {
         for (_, overlay) in elite_gen::layout::overlays(&app, &ws.platform) {
             let built = kustomize(&ws.apps.join(&overlay));
             let w = built.iter().find(|o| o["kind"] == "Deployment" || o["kind"] == "StatefulSet").unwrap();
-            let found = pss::violations(&w["spec"]["template"]["spec"], &w["spec"]["template"]["metadata"]["annotations"]);
-            assert!(found.values().all(|level| *level == "restricted"), "{overlay}: baseline is never relaxed: {found:?}");
-            let allowed: BTreeSet<&str> = app.exceptions.iter().flat_map(|e| relaxed_controls(e.kind).iter().copied()).collect();
+            let found =
+                pss::violations(&w["spec"]["template"]["spec"], &w["spec"]["template"]["metadata"]["annotations"]);
+            assert!(
+                found.values().all(|level| *level == "restricted"),
+                "{overlay}: baseline is never relaxed: {found:?}"
+            );
+            let allowed: BTreeSet<&str> =
+                app.exceptions.iter().flat_map(|e| relaxed_controls(e.kind).iter().copied()).collect();
             for control in found.keys() {
                 assert!(allowed.contains(control), "{overlay}: {control} is violated without a declared exception");
             }
@@ -164,10 +219,16 @@ fn every_generated_pod_meets_restricted_but_for_its_granted_exceptions() {
                 let granted = exceptions.iter().any(|e| {
                     e["spec"]["match"]["any"][0]["resources"]["names"][0] == app.name.as_str()
                         && e["spec"]["match"]["any"][0]["resources"]["namespaces"][0] == app.namespace()
-                        && e["metadata"]["annotations"]["vixens.io/exception-rules"].as_str().unwrap_or("").contains("sec-1.run-as-non-root")
+                        && e["metadata"]["annotations"]["vixens.io/exception-rules"]
+                            .as_str()
+                            .unwrap_or("")
+                            .contains("sec-1.run-as-non-root")
                 });
                 assert!(granted, "{overlay}: the exception is in apps/_shared/exceptions");
-                assert_eq!(namespaces[app.namespace()]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"], "baseline");
+                assert_eq!(
+                    namespaces[app.namespace()]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"],
+                    "baseline"
+                );
             }
             // Isolation: the app's own account, no token unless it reads the API.
             let pod = &w["spec"]["template"]["spec"];
@@ -193,8 +254,12 @@ fn the_evaluator_finds_each_control_on_a_hostile_pod() {
     let cases: Vec<(&str, Edit)> = vec![
         ("Host Namespaces", |p| p["hostNetwork"] = json!(true)),
         ("Privileged Containers", |p| p["containers"][0]["securityContext"]["privileged"] = json!(true)),
-        ("HostPath Volumes", |p| p["volumes"].as_array_mut().unwrap().push(json!({"name": "r", "hostPath": {"path": "/"}}))),
-        ("Volume Types", |p| p["volumes"].as_array_mut().unwrap().push(json!({"name": "n", "nfs": {"server": "s", "path": "/"}}))),
+        ("HostPath Volumes", |p| {
+            p["volumes"].as_array_mut().unwrap().push(json!({"name": "r", "hostPath": {"path": "/"}}))
+        }),
+        ("Volume Types", |p| {
+            p["volumes"].as_array_mut().unwrap().push(json!({"name": "n", "nfs": {"server": "s", "path": "/"}}))
+        }),
         ("Host Ports", |p| p["containers"][0]["ports"][0]["hostPort"] = json!(80)),
         ("Sysctls", |p| p["securityContext"]["sysctls"] = json!([{"name": "kernel.msgmax", "value": "1"}])),
         ("Running as Non-root user", |p| p["containers"][0]["securityContext"]["runAsUser"] = json!(0)),
@@ -233,19 +298,34 @@ fn the_hostile_pod_of_the_issue_is_not_elite_even_claiming_run_as_root() {
     };
     let claimed = judge(&BTreeSet::new());
     assert!(!claimed.elite, "a claim grants nothing");
-    let parts: BTreeSet<String> = claimed.findings.iter().filter(|f| f.status == FindingStatus::Fail).map(|f| f.id()).collect();
+    let parts: BTreeSet<String> =
+        claimed.findings.iter().filter(|f| f.status == FindingStatus::Fail).map(|f| f.id()).collect();
     for part in ["SEC-1/privileged", "SEC-1/capabilities", "SEC-1/host-namespaces", "SEC-1/host-path"] {
         assert!(parts.contains(part), "{part} not in {parts:?}");
     }
     assert!(claimed.ignored_exceptions.iter().any(|e| e.starts_with("sec-1:")), "{:?}", claimed.ignored_exceptions);
-    let grant = |rule: &str| elite_core::audit::exceptions::Grant { namespace: "services".into(), name: "vaultwarden".into(), rule: rule.into(), reason: "reviewed".into() };
+    let grant = |rule: &str| elite_core::audit::exceptions::Grant {
+        namespace: "services".into(),
+        name: "vaultwarden".into(),
+        rule: rule.into(),
+        reason: "reviewed".into(),
+    };
     let granted = judge(&BTreeSet::from([grant("sec-1.run-as-non-root"), grant("sec-1.capabilities")]));
-    let still: BTreeSet<String> = granted.findings.iter().filter(|f| f.status == FindingStatus::Fail).map(|f| f.id()).collect();
-    assert!(still.contains("SEC-1/privileged") && still.contains("SEC-1/host-namespaces") && still.contains("SEC-1/host-path"), "{still:?}");
+    let still: BTreeSet<String> =
+        granted.findings.iter().filter(|f| f.status == FindingStatus::Fail).map(|f| f.id()).collect();
+    assert!(
+        still.contains("SEC-1/privileged")
+            && still.contains("SEC-1/host-namespaces")
+            && still.contains("SEC-1/host-path"),
+        "{still:?}"
+    );
     assert!(!still.contains("SEC-1/capabilities"));
     // The cluster policy says the same, rule by rule.
     let k = kyverno::Kyverno::new();
-    let policy = parse_yaml_stream(&fs::read_to_string(ws.apps.join("_shared/policies/clusterpolicy-elite-security.yaml")).unwrap()).remove(0);
+    let policy = parse_yaml_stream(
+        &fs::read_to_string(ws.apps.join("_shared/policies/clusterpolicy-elite-security.yaml")).unwrap(),
+    )
+    .remove(0);
     let failing: BTreeSet<String> = policy["spec"]["rules"]
         .as_array()
         .unwrap()
@@ -268,7 +348,8 @@ struct Accepted {
 
 #[test]
 fn checkov_finds_nothing_on_the_prod_overlays_but_the_accepted_list() {
-    let accepted: BTreeMap<String, Accepted> = toml::from_str(&fs::read_to_string(workspace().join("tests/checkov-accepted.toml")).unwrap()).unwrap();
+    let accepted: BTreeMap<String, Accepted> =
+        toml::from_str(&fs::read_to_string(workspace().join("tests/checkov-accepted.toml")).unwrap()).unwrap();
     for (id, a) in &accepted {
         assert!(a.reason.len() > 40, "{id}: every accepted check says why");
     }
@@ -289,7 +370,8 @@ fn checkov_finds_nothing_on_the_prod_overlays_but_the_accepted_list() {
         .env("BC_SKIP_MAPPING", "TRUE")
         .output()
         .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("checkov's JSON: {e}\n{}", String::from_utf8_lossy(&out.stderr)));
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("checkov's JSON: {e}\n{}", String::from_utf8_lossy(&out.stderr)));
     let runs: Vec<Value> = if report.is_array() { report.as_array().unwrap().clone() } else { vec![report] };
     let mut failed: BTreeSet<(String, String)> = BTreeSet::new();
     let mut passed = 0;
@@ -306,7 +388,8 @@ fn checkov_finds_nothing_on_the_prod_overlays_but_the_accepted_list() {
     // A check accepted for some apps fails on exactly the apps that declare the reason.
     for (id, a) in accepted.iter().filter(|(_, a)| a.only_for.is_some()) {
         let only_for = a.only_for.as_deref().unwrap();
-        let failing: BTreeSet<String> = failed.iter().filter(|(f, _)| f == id).map(|(_, r)| r.rsplit('.').next().unwrap().to_owned()).collect();
+        let failing: BTreeSet<String> =
+            failed.iter().filter(|(f, _)| f == id).map(|(_, r)| r.rsplit('.').next().unwrap().to_owned()).collect();
         let declaring: BTreeSet<String> = apps
             .iter()
             .filter(|app| match only_for.strip_prefix("exception:") {

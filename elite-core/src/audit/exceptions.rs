@@ -43,7 +43,11 @@ pub fn grants_of(exception: &Value) -> Vec<Grant> {
         .map(|r| r.trim().to_ascii_lowercase())
         .filter(|r| !r.is_empty())
         .collect();
-    let reason = exception["metadata"]["annotations"][crate::platform::EXCEPTION_REASON_ANNOTATION].as_str().unwrap_or_default().trim().to_owned();
+    let reason = exception["metadata"]["annotations"][crate::platform::EXCEPTION_REASON_ANNOTATION]
+        .as_str()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
     let mut out = Vec::new();
     for filter in exception["spec"]["match"]["any"].as_array().into_iter().flatten() {
         let res = &filter["resources"];
@@ -55,7 +59,12 @@ pub fn grants_of(exception: &Value) -> Vec<Grant> {
         for name in res["names"].as_array().into_iter().flatten().filter_map(Value::as_str) {
             for ns in &namespaces {
                 for r in &rules {
-                    out.push(Grant { namespace: ns.clone(), name: name.to_owned(), rule: r.clone(), reason: reason.clone() });
+                    out.push(Grant {
+                        namespace: ns.clone(),
+                        name: name.to_owned(),
+                        rule: r.clone(),
+                        reason: reason.clone(),
+                    });
                 }
             }
         }
@@ -82,7 +91,9 @@ pub fn suppress_workload(w: &mut Workload, grants: &BTreeSet<Grant>) {
         .filter_map(|(k, v)| k.strip_prefix(EXCEPTION_ANNOTATION).map(|r| (r.to_ascii_lowercase(), v.clone())))
         .collect();
     let ns = w.namespace.clone().unwrap_or_default();
-    let grant = |key: &str| grants.iter().find(|g| (g.namespace == "*" || g.namespace == ns) && g.name == w.name && g.rule == key);
+    let grant = |key: &str| {
+        grants.iter().find(|g| (g.namespace == "*" || g.namespace == ns) && g.name == w.name && g.rule == key)
+    };
     let granted = |key: &str| grant(key).is_some();
     for f in &mut w.findings {
         if f.status != FindingStatus::Fail || !exceptable(f.rule) {
@@ -90,7 +101,11 @@ pub fn suppress_workload(w: &mut Workload, grants: &BTreeSet<Grant>) {
         }
         let keys = [exception_key(f.rule, None), exception_key(f.rule, f.check)];
         if let Some((key, g)) = keys.iter().rev().find_map(|k| grant(k).map(|g| (k, g))) {
-            let reason = if g.reason.is_empty() { claimed.get(key).map(|r| r.trim().to_owned()).unwrap_or_default() } else { g.reason.clone() };
+            let reason = if g.reason.is_empty() {
+                claimed.get(key).map(|r| r.trim().to_owned()).unwrap_or_default()
+            } else {
+                g.reason.clone()
+            };
             f.status = FindingStatus::Suppressed;
             f.suppressed_by = Some(format!("exception {key} granted: {}", crate::names::printable(&reason)));
         }
@@ -99,8 +114,12 @@ pub fn suppress_workload(w: &mut Workload, grants: &BTreeSet<Grant>) {
     for key in claimed.keys() {
         match RuleId::parse(key.split('.').next().unwrap_or_default()) {
             None => ignored.push(format!("{}: not a rule id", crate::names::printable(key))),
-            Some(r) if !exceptable(r) => ignored.push(format!("{key}: {r} cannot be excepted (only the security rules can)")),
-            Some(_) if !granted(key) => ignored.push(format!("{key}: claimed by the object but not granted in the repository")),
+            Some(r) if !exceptable(r) => {
+                ignored.push(format!("{key}: {r} cannot be excepted (only the security rules can)"))
+            }
+            Some(_) if !granted(key) => {
+                ignored.push(format!("{key}: claimed by the object but not granted in the repository"))
+            }
             Some(_) => {}
         }
     }

@@ -253,7 +253,8 @@ impl Summary {
 
 /// Judges the YAML read from `input` (named `file`), within `limits`, into `sink`.
 pub fn read_into(sink: &mut dyn Sink, file: &str, input: impl Read, limits: &yaml::Limits) {
-    let result = yaml::read(input, limits, |object| object_into(sink, file, &object, &|p| (file.to_owned(), object.line_of(p))));
+    let result =
+        yaml::read(input, limits, |object| object_into(sink, file, &object, &|p| (file.to_owned(), object.line_of(p))));
     if let Err(e) = result {
         sink.unreadable(unreadable_yaml(file, &e));
     }
@@ -261,7 +262,12 @@ pub fn read_into(sink: &mut dyn Sink, file: &str, input: impl Read, limits: &yam
 
 /// Judges one object into `sink`; `locate` turns a pointer into the object into the file and
 /// line of that field (the object's own file, or the one a build took the field from).
-pub fn object_into(sink: &mut dyn Sink, file: &str, object: &yaml::Object, locate: &dyn Fn(&Pointer) -> (String, usize)) {
+pub fn object_into(
+    sink: &mut dyn Sink,
+    file: &str,
+    object: &yaml::Object,
+    locate: &dyn Fn(&Pointer) -> (String, usize),
+) {
     let value = &object.value;
     match from_manifest(value) {
         Some(facts) => sink.workload(judge_workload(file, &facts, locate)),
@@ -332,7 +338,17 @@ pub fn judge_workload(file: &str, facts: &WorkloadFacts, locate: &dyn Fn(&Pointe
     let mut findings = Vec::new();
     let finding = |rule: RuleId, check, status, message: String, path: Pointer| {
         let (file, line) = locate(&path);
-        Finding { rule, check, status, severity: crate::rules::rule(rule).severity, message, path, file, line, suppressed_by: None }
+        Finding {
+            rule,
+            check,
+            status,
+            severity: crate::rules::rule(rule).severity,
+            message,
+            path,
+            file,
+            line,
+            suppressed_by: None,
+        }
     };
     for rule in CATALOG {
         if facts.kind.runs_to_completion() && !applies_to_run_to_completion(rule.id) {
@@ -340,12 +356,17 @@ pub fn judge_workload(file: &str, facts: &WorkloadFacts, locate: &dyn Fn(&Pointe
         }
         match judge(rule, facts) {
             Outcome::Pass => {}
-            Outcome::Fail(violations) => findings.extend(
-                violations.into_iter().map(|v| finding(v.rule, v.check, FindingStatus::Fail, v.message, v.at)),
-            ),
+            Outcome::Fail(violations) => findings
+                .extend(violations.into_iter().map(|v| finding(v.rule, v.check, FindingStatus::Fail, v.message, v.at))),
             Outcome::Undecidable(why) => {
                 if rule.check.is_some() {
-                    findings.push(finding(rule.id, None, FindingStatus::Undecidable, format!("not decidable from these files: {why}"), facts.name.at.clone()))
+                    findings.push(finding(
+                        rule.id,
+                        None,
+                        FindingStatus::Undecidable,
+                        format!("not decidable from these files: {why}"),
+                        facts.name.at.clone(),
+                    ))
                 }
             }
         }

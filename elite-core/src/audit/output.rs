@@ -70,7 +70,6 @@ fn cell(s: &str) -> String {
     crate::names::printable(s)
 }
 
-
 /// The output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -101,7 +100,17 @@ pub struct Writer<W: Write> {
 impl<W: Write> Writer<W> {
     /// A writer of `format` to `out` (`sarif` locates files and rules for SARIF).
     pub fn new(out: W, format: Format, sarif: SarifOptions) -> Self {
-        let mut w = Writer { out, format, sarif, summary: Summary::default(), rows: Vec::new(), partial: Vec::new(), unreadable: Vec::new(), first: true, error: None };
+        let mut w = Writer {
+            out,
+            format,
+            sarif,
+            summary: Summary::default(),
+            rows: Vec::new(),
+            partial: Vec::new(),
+            unreadable: Vec::new(),
+            first: true,
+            error: None,
+        };
         let head = match format {
             Format::Table => String::new(),
             Format::Json => format!("{{\n  \"schema\": \"{JSON_SCHEMA}\",\n  \"workloads\": ["),
@@ -159,9 +168,16 @@ impl<W: Write> Writer<W> {
         let s = self.summary.clone();
         match self.format {
             Format::Table => {
-                let mut rows = vec![["FILE".to_owned(), "WORKLOAD".into(), "NAMESPACE".into(), "VERDICT".into(), "FAILED RULES".into()]];
+                let mut rows = vec![[
+                    "FILE".to_owned(),
+                    "WORKLOAD".into(),
+                    "NAMESPACE".into(),
+                    "VERDICT".into(),
+                    "FAILED RULES".into(),
+                ]];
                 rows.append(&mut self.rows);
-                let widths: Vec<usize> = (0..5).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+                let widths: Vec<usize> =
+                    (0..5).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
                 let mut text = String::new();
                 for r in &rows {
                     let mut line = String::new();
@@ -205,7 +221,11 @@ impl<W: Write> Writer<W> {
                 rules.push(json!({ "id": "input", "shortDescription": { "text": "The input can be read: a regular file of UTF-8 YAML within the limits." } }));
                 rules.push(json!({ "id": "partial-object", "shortDescription": { "text": "A workload kind without a pod template is not judged." } }));
                 let tool = json!({ "driver": { "name": "elite", "version": options.version, "informationUri": options.rules_url, "rules": rules } });
-                let bases = options.root.as_ref().map(|r| json!({ "%SRCROOT%": { "uri": format!("file://{}/", uri_path(&r.to_string_lossy())) } })).unwrap_or(json!({}));
+                let bases = options
+                    .root
+                    .as_ref()
+                    .map(|r| json!({ "%SRCROOT%": { "uri": format!("file://{}/", uri_path(&r.to_string_lossy())) } }))
+                    .unwrap_or(json!({}));
                 let tail = format!(
                     "\n  ],\n  \"tool\": {},\n  \"originalUriBaseIds\": {}\n  }}]\n}}\n",
                     serde_json::to_string_pretty(&tool).unwrap_or_default(),
@@ -234,7 +254,15 @@ impl<W: Write> Sink for Writer<W> {
                 let mut lines = String::new();
                 for f in &w.findings {
                     match f.status {
-                        FindingStatus::Fail => lines.push_str(&format!("{}:{}: [{}] {} {}: {}\n", cell(&f.file), f.line, f.id(), w.kind, cell(&w.name), f.message)),
+                        FindingStatus::Fail => lines.push_str(&format!(
+                            "{}:{}: [{}] {} {}: {}\n",
+                            cell(&f.file),
+                            f.line,
+                            f.id(),
+                            w.kind,
+                            cell(&w.name),
+                            f.message
+                        )),
                         FindingStatus::Suppressed => lines.push_str(&format!(
                             "{}:{}: suppressed [{}] {} {}: {}\n",
                             cell(&f.file),
@@ -248,7 +276,8 @@ impl<W: Write> Sink for Writer<W> {
                     }
                 }
                 self.put(&lines);
-                let mut failed: Vec<String> = w.findings.iter().filter(|f| f.status == FindingStatus::Fail).map(|f| f.rule.to_string()).collect();
+                let mut failed: Vec<String> =
+                    w.findings.iter().filter(|f| f.status == FindingStatus::Fail).map(|f| f.rule.to_string()).collect();
                 failed.dedup();
                 let verdict = match (w.elite, w.claims_elite) {
                     (true, _) => "Elite",
@@ -299,7 +328,13 @@ impl<W: Write> Sink for Writer<W> {
         self.summary.partial += 1;
         match self.format {
             Format::Table => {
-                let line = format!("{}:{}: partial {} {}: no pod template (a patch or fragment), not judged\n", cell(&p.file), p.line, p.kind, cell(&p.name));
+                let line = format!(
+                    "{}:{}: partial {} {}: no pod template (a patch or fragment), not judged\n",
+                    cell(&p.file),
+                    p.line,
+                    p.kind,
+                    cell(&p.name)
+                );
                 self.put(&line);
             }
             Format::Json => self.partial.push(p),

@@ -83,7 +83,11 @@ impl std::fmt::Display for YamlError {
             YamlErrorKind::Encoding(m) => write!(f, "not UTF-8 text: {m}"),
             YamlErrorKind::Io(m) => write!(f, "cannot read: {m}"),
             YamlErrorKind::DuplicateKey { key, first_line } => {
-                write!(f, "the key `{}` is written twice in one mapping (first at line {first_line})", crate::names::printable(key))
+                write!(
+                    f,
+                    "the key `{}` is written twice in one mapping (first at line {first_line})",
+                    crate::names::printable(key)
+                )
             }
             YamlErrorKind::Limit { what, limit } => write!(f, "{what} exceeds the limit of {limit}"),
         }
@@ -167,8 +171,21 @@ pub struct Summary {
 
 /// A node under construction.
 enum Frame {
-    Map { map: Map<String, Value>, lines: HashMap<String, Lines>, key: Option<(String, usize)>, merged: Vec<(Map<String, Value>, HashMap<String, Lines>)>, line: usize, anchor: usize },
-    Seq { items: Vec<Value>, lines: Vec<Lines>, line: usize, anchor: usize, streamed: bool },
+    Map {
+        map: Map<String, Value>,
+        lines: HashMap<String, Lines>,
+        key: Option<(String, usize)>,
+        merged: Vec<(Map<String, Value>, HashMap<String, Lines>)>,
+        line: usize,
+        anchor: usize,
+    },
+    Seq {
+        items: Vec<Value>,
+        lines: Vec<Lines>,
+        line: usize,
+        anchor: usize,
+        streamed: bool,
+    },
 }
 
 /// Characters of a reader, decoded as UTF-8 as they stream, counting bytes against a limit the
@@ -226,7 +243,11 @@ impl<R: BufRead> Iterator for Chars<R> {
             }
         }
         let end = (self.pos + width).min(self.buf.len());
-        let decoded = if width == 0 { None } else { std::str::from_utf8(&self.buf[self.pos..end]).ok().and_then(|s| s.chars().next()) };
+        let decoded = if width == 0 {
+            None
+        } else {
+            std::str::from_utf8(&self.buf[self.pos..end]).ok().and_then(|s| s.chars().next())
+        };
         match decoded {
             Some(c) => {
                 self.pos = end;
@@ -272,7 +293,8 @@ pub fn read(input: impl Read, limits: &Limits, mut each: impl FnMut(Object)) -> 
     let mut nodes = 0usize;
     let mut root: Option<(Value, Lines)> = None;
     let mut doc_line = 1;
-    let limit = |what: &'static str, limit: usize, line: usize| YamlError { line, kind: YamlErrorKind::Limit { what, limit } };
+    let limit =
+        |what: &'static str, limit: usize, line: usize| YamlError { line, kind: YamlErrorKind::Limit { what, limit } };
 
     for event in parser {
         let (event, span) = event.map_err(|e| {
@@ -326,7 +348,14 @@ pub fn read(input: impl Read, limits: &Limits, mut each: impl FnMut(Object)) -> 
                     (Event::SequenceStart(..), [Frame::Map { key: Some((k, _)), .. }]) if k == "items"
                 );
                 stack.push(if matches!(event, Event::MappingStart(..)) {
-                    Frame::Map { map: Map::new(), lines: HashMap::new(), key: None, merged: Vec::new(), line: at, anchor }
+                    Frame::Map {
+                        map: Map::new(),
+                        lines: HashMap::new(),
+                        key: None,
+                        merged: Vec::new(),
+                        line: at,
+                        anchor,
+                    }
                 } else {
                     Frame::Seq { items: Vec::new(), lines: Vec::new(), line: at, anchor, streamed }
                 });
@@ -355,7 +384,11 @@ pub fn read(input: impl Read, limits: &Limits, mut each: impl FnMut(Object)) -> 
             },
             Event::Scalar(text, style, anchor, tag) => {
                 let is_str_tag = tag.as_ref().is_some_and(|t| t.suffix() == "str");
-                let v = if style == ScalarStyle::Plain && !is_str_tag { plain(&text) } else { Value::String(text.into_owned()) };
+                let v = if style == ScalarStyle::Plain && !is_str_tag {
+                    plain(&text)
+                } else {
+                    Value::String(text.into_owned())
+                };
                 (v, Lines { line: node_line(&stack), children: Children::None }, anchor, 1)
             }
             Event::Alias(id) => {
@@ -380,7 +413,12 @@ pub fn read(input: impl Read, limits: &Limits, mut each: impl FnMut(Object)) -> 
             Some(Frame::Seq { items, lines: item_lines, streamed, .. }) => {
                 if *streamed && value.is_object() {
                     let i = items.len();
-                    each(Object { value, lines, prefix: Pointer::root().push("items").push(i), document: summary.documents });
+                    each(Object {
+                        value,
+                        lines,
+                        prefix: Pointer::root().push("items").push(i),
+                        document: summary.documents,
+                    });
                     items.push(Value::Null);
                     item_lines.push(Lines::default());
                     counted.set(0);
@@ -408,7 +446,10 @@ pub fn read(input: impl Read, limits: &Limits, mut each: impl FnMut(Object)) -> 
                 },
                 Some((k, key_line)) => {
                     if let Some(first) = key_lines.get(&k) {
-                        return Err(YamlError { line: key_line, kind: YamlErrorKind::DuplicateKey { key: k, first_line: first.line } });
+                        return Err(YamlError {
+                            line: key_line,
+                            kind: YamlErrorKind::DuplicateKey { key: k, first_line: first.line },
+                        });
                     }
                     key_lines.insert(k.clone(), lines);
                     map.insert(k, value);
@@ -502,8 +543,14 @@ mod tests {
         let text = "apiVersion: v1\nitems:\n- kind: A\n  n: 1\n- kind: B\nkind: List\n";
         let (objs, err) = objects(text, &Limits::default());
         assert_eq!(err, None);
-        let kinds: Vec<_> = objs.iter().map(|o| (o.value["kind"].as_str().unwrap().to_owned(), o.prefix.to_string(), o.line())).collect();
-        assert_eq!(kinds, [("A".into(), "/items/0".into(), 3), ("B".into(), "/items/1".into(), 5), ("List".into(), "/".into(), 1)]);
+        let kinds: Vec<_> = objs
+            .iter()
+            .map(|o| (o.value["kind"].as_str().unwrap().to_owned(), o.prefix.to_string(), o.line()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [("A".into(), "/items/0".into(), 3), ("B".into(), "/items/1".into(), 5), ("List".into(), "/".into(), 1)]
+        );
         assert_eq!(objs[0].line_of(&p("/n")), 4);
     }
 
@@ -511,7 +558,10 @@ mod tests {
     fn hostile_inputs_stop_at_a_named_limit() {
         let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
         let (_, err) = objects(bomb, &Limits::default());
-        assert!(matches!(err, Some(YamlError { kind: YamlErrorKind::Limit { what, .. }, .. }) if what.contains("nodes")), "{err:?}");
+        assert!(
+            matches!(err, Some(YamlError { kind: YamlErrorKind::Limit { what, .. }, .. }) if what.contains("nodes")),
+            "{err:?}"
+        );
         let deep = format!("{}x{}", "[".repeat(200), "]".repeat(200));
         let (_, err) = objects(&deep, &Limits::default());
         assert!(err.is_some(), "nesting beyond the limit is an error");
@@ -525,7 +575,10 @@ mod tests {
     #[test]
     fn duplicate_keys_and_bad_encoding_are_errors() {
         let (_, err) = objects("a: 1\nb: 2\na: 3\n", &Limits::default());
-        assert_eq!(err, Some(YamlError { line: 3, kind: YamlErrorKind::DuplicateKey { key: "a".into(), first_line: 1 } }));
+        assert_eq!(
+            err,
+            Some(YamlError { line: 3, kind: YamlErrorKind::DuplicateKey { key: "a".into(), first_line: 1 } })
+        );
         let (objs, err) = objects("<<: {a: 1}\na: 2\n", &Limits::default());
         assert_eq!((err, objs[0].value["a"].clone()), (None, Value::from(2)), "an explicit key overrides a merged one");
         let mut bytes = b"a: 1\nb: ".to_vec();
@@ -536,9 +589,13 @@ mod tests {
 
     #[test]
     fn numbers_keep_their_meaning() {
-        let (objs, _) = objects("a: 0.5\nb: 1\nc: 9223372036854775808\nd: 1e9\ne: 1.2.3\nf: 0x10\n", &Limits::default());
+        let (objs, _) =
+            objects("a: 0.5\nb: 1\nc: 9223372036854775808\nd: 1e9\ne: 1.2.3\nf: 0x10\n", &Limits::default());
         let v = &objs[0].value;
-        assert_eq!((v["a"].as_f64(), v["b"].as_i64(), v["c"].as_u64()), (Some(0.5), Some(1), Some(9223372036854775808)));
+        assert_eq!(
+            (v["a"].as_f64(), v["b"].as_i64(), v["c"].as_u64()),
+            (Some(0.5), Some(1), Some(9223372036854775808))
+        );
         assert_eq!((v["d"].as_f64(), v["e"].as_str(), v["f"].as_i64()), (Some(1e9), Some("1.2.3"), Some(16)));
     }
 }

@@ -29,7 +29,13 @@ fn int(v: &Value) -> Option<i64> {
     match v {
         Value::Number(n) => n.as_i64().or_else(|| n.as_u64().map(|_| i64::MAX)).or_else(|| {
             let f = n.as_f64()?;
-            (f.is_finite() && f.fract() == 0.0).then_some(if f >= i64::MAX as f64 { i64::MAX } else if f <= i64::MIN as f64 { i64::MIN } else { f as i64 })
+            (f.is_finite() && f.fract() == 0.0).then_some(if f >= i64::MAX as f64 {
+                i64::MAX
+            } else if f <= i64::MIN as f64 {
+                i64::MIN
+            } else {
+                f as i64
+            })
         }),
         _ => None,
     }
@@ -75,7 +81,11 @@ pub fn from_manifest(object: &Value) -> Option<WorkloadFacts> {
             None => Stated::Unknown(format!("the {key} is not stated (annotation {})", annotation_key(key))),
             Some(v) => match parse(&v) {
                 Some(x) => Stated::Yes(at(x, at_key)),
-                None => Stated::Unknown(format!("annotation {} has the unknown value `{}`", annotation_key(key), crate::names::printable(&v))),
+                None => Stated::Unknown(format!(
+                    "annotation {} has the unknown value `{}`",
+                    annotation_key(key),
+                    crate::names::printable(&v)
+                )),
             },
         }
     }
@@ -93,7 +103,11 @@ pub fn from_manifest(object: &Value) -> Option<WorkloadFacts> {
             Some(d) => Stated::Yes(at(d, durability_at.clone())),
             None => Stated::Malformed(
                 durability_at.clone(),
-                format!("annotation {} is not a durability summary: `{}`", annotation_key("durability"), crate::names::printable(&summary)),
+                format!(
+                    "annotation {} is not a durability summary: `{}`",
+                    annotation_key("durability"),
+                    crate::names::printable(&summary)
+                ),
             ),
         },
         None if has_durability_containers => {
@@ -114,7 +128,10 @@ pub fn from_manifest(object: &Value) -> Option<WorkloadFacts> {
         namespace: str_at(&pointer!("metadata", "namespace")).map(|n| at(n, pointer!("metadata", "namespace"))),
         labels: at(string_map(object.pointer("/metadata/labels")), pointer!("metadata", "labels")),
         pod_annotations: at(annotations.clone(), annotations_at.clone()),
-        workload_annotations: at(string_map(object.pointer("/metadata/annotations")), pointer!("metadata", "annotations")),
+        workload_annotations: at(
+            string_map(object.pointer("/metadata/annotations")),
+            pointer!("metadata", "annotations"),
+        ),
         replicas: at(object.pointer("/spec/replicas").and_then(int), pointer!("spec", "replicas")),
         strategy: at(str_at(&pointer!("spec", "strategy", "type")), pointer!("spec", "strategy", "type")),
         revision_history_limit: at(
@@ -125,7 +142,10 @@ pub fn from_manifest(object: &Value) -> Option<WorkloadFacts> {
             pod.get("priorityClassName").and_then(Value::as_str).map(str::to_owned),
             pod_at.push("priorityClassName"),
         ),
-        termination_grace_seconds: at(pod.get("terminationGracePeriodSeconds").and_then(int), pod_at.push("terminationGracePeriodSeconds")),
+        termination_grace_seconds: at(
+            pod.get("terminationGracePeriodSeconds").and_then(int),
+            pod_at.push("terminationGracePeriodSeconds"),
+        ),
         role: stated(annotation("role"), "role", annotation_at("role"), crate::model::Role::parse),
         runtime: stated(annotation("runtime"), "runtime", annotation_at("runtime"), crate::model::Runtime::parse),
         ha: match annotation("ha") {
@@ -143,7 +163,10 @@ pub fn from_manifest(object: &Value) -> Option<WorkloadFacts> {
             .flatten()
             .enumerate()
             .map(|(i, v)| VolumeFacts {
-                name: at(v["name"].as_str().unwrap_or_default().to_owned(), pod_at.join(["volumes".to_string(), i.to_string(), "name".into()])),
+                name: at(
+                    v["name"].as_str().unwrap_or_default().to_owned(),
+                    pod_at.join(["volumes".to_string(), i.to_string(), "name".into()]),
+                ),
                 kind: v.as_object().and_then(|o| o.keys().find(|k| *k != "name").cloned()).unwrap_or_default(),
             })
             .collect(),
@@ -175,9 +198,15 @@ pub fn from_manifest(object: &Value) -> Option<WorkloadFacts> {
                 },
                 pod_at.push("securityContext"),
             ),
-            automount_token: at(pod.get("automountServiceAccountToken").and_then(Value::as_bool), pod_at.push("automountServiceAccountToken")),
+            automount_token: at(
+                pod.get("automountServiceAccountToken").and_then(Value::as_bool),
+                pod_at.push("automountServiceAccountToken"),
+            ),
             service_account: at(
-                pod.get("serviceAccountName").or_else(|| pod.get("serviceAccount")).and_then(Value::as_str).map(str::to_owned),
+                pod.get("serviceAccountName")
+                    .or_else(|| pod.get("serviceAccount"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 pod_at.push("serviceAccountName"),
             ),
             api_access: annotation("api-access").map(|v| at(v, annotation_at("api-access"))),
@@ -207,7 +236,13 @@ fn probe_int(p: &Value, key: &str, default: i64) -> i64 {
     }
 }
 
-fn container(c: &Value, at_c: &Pointer, regular: bool, pod: &Value, annotations: &BTreeMap<String, String>) -> ContainerFacts {
+fn container(
+    c: &Value,
+    at_c: &Pointer,
+    regular: bool,
+    pod: &Value,
+    annotations: &BTreeMap<String, String>,
+) -> ContainerFacts {
     let name = c["name"].as_str().unwrap_or_default().to_owned();
     let lifecycle = match (regular, c["restartPolicy"].as_str()) {
         (true, _) => Lifecycle::Regular,
@@ -219,11 +254,14 @@ fn container(c: &Value, at_c: &Pointer, regular: bool, pod: &Value, annotations:
         let p = &c[key];
         at(
             p.as_object().map(|_| {
-                let port = [&p["httpGet"]["port"], &p["tcpSocket"]["port"], &p["grpc"]["port"]].into_iter().find_map(|v| match v {
-                    Value::String(s) => Some(PortRef::Name(s.clone())),
-                    Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()).map(PortRef::Number),
-                    _ => None,
-                });
+                let port =
+                    [&p["httpGet"]["port"], &p["tcpSocket"]["port"], &p["grpc"]["port"]].into_iter().find_map(|v| {
+                        match v {
+                            Value::String(s) => Some(PortRef::Name(s.clone())),
+                            Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()).map(PortRef::Number),
+                            _ => None,
+                        }
+                    });
                 ProbeFacts {
                     port,
                     initial_delay_seconds: p.get("initialDelaySeconds").and_then(int).unwrap_or(0),
@@ -278,7 +316,9 @@ fn container(c: &Value, at_c: &Pointer, regular: bool, pod: &Value, annotations:
             .into_iter()
             .flatten()
             .enumerate()
-            .filter_map(|(i, p)| Some(at(int(&p["hostPort"])?, at_c.join(["ports".to_string(), i.to_string(), "hostPort".into()]))))
+            .filter_map(|(i, p)| {
+                Some(at(int(&p["hostPort"])?, at_c.join(["ports".to_string(), i.to_string(), "hostPort".into()])))
+            })
             .collect(),
         mounts: c["volumeMounts"]
             .as_array()
@@ -304,7 +344,10 @@ fn container(c: &Value, at_c: &Pointer, regular: bool, pod: &Value, annotations:
                 read_only_root_filesystem: sc["readOnlyRootFilesystem"].as_bool(),
                 // Field by field, as Pod Security reads it: a container's profile without a type
                 // (which the API server rejects) does not hide the pod's.
-                seccomp_profile: sc["seccompProfile"]["type"].as_str().or_else(|| psc["seccompProfile"]["type"].as_str()).map(str::to_owned),
+                seccomp_profile: sc["seccompProfile"]["type"]
+                    .as_str()
+                    .or_else(|| psc["seccompProfile"]["type"].as_str())
+                    .map(str::to_owned),
                 proc_mount: sc["procMount"].as_str().map(str::to_owned),
                 selinux_type: inherited("seLinuxOptions")["type"].as_str().map(str::to_owned),
                 selinux_user_or_role: ["user", "role"].iter().any(|k| !sc["seLinuxOptions"][k].is_null()),

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use crate::model::{AppSpec, Durability, ExceptionKind, PortRef, Role, Runtime, WorkloadKind, path};
 use crate::platform::{ANNOTATION_PREFIX, ELITE_LABEL};
 use crate::pod::{self, ContainerPlan, ContainerRole, Lifecycle, PodEnvValue};
-use crate::pointer::Pointer;
 use crate::pointer;
+use crate::pointer::Pointer;
 use crate::quantity::QuantityError;
 
 mod manifest;
@@ -583,7 +583,10 @@ pub fn from_app(app: &AppSpec) -> WorkloadFacts {
         pod_annotations: at(standard_annotations(app, &plan), pointer!("durability")),
         workload_annotations: at(BTreeMap::new(), pointer!("name")),
         replicas: at(Some(i64::from(app.replicas)), pointer!("replicas")),
-        strategy: at(is_deployment.then(|| if replicated { "Recreate" } else { "RollingUpdate" }.to_owned()), pointer!("replicas")),
+        strategy: at(
+            is_deployment.then(|| if replicated { "Recreate" } else { "RollingUpdate" }.to_owned()),
+            pointer!("replicas"),
+        ),
         revision_history_limit: at(Some(crate::rules::REVISION_HISTORY_LIMIT), pointer!("workload")),
         priority_class: at(app.priority.map(|p| p.class_name().to_owned()), pointer!("priority")),
         termination_grace_seconds: at(Some(i64::from(plan.termination_grace_seconds)), pointer!("durability")),
@@ -612,19 +615,31 @@ pub fn from_app(app: &AppSpec) -> WorkloadFacts {
                     },
                 };
                 VolumeFacts {
-                    name: at(v.name.clone(), declared.map_or_else(|| pointer!("durability"), |i| pointer!("volumes", i, "name"))),
+                    name: at(
+                        v.name.clone(),
+                        declared.map_or_else(|| pointer!("durability"), |i| pointer!("volumes", i, "name")),
+                    ),
                     kind: kind.to_owned(),
                 }
             })
             .collect(),
         pod: PodFacts {
-            security: at(PodSecurityFacts { seccomp_profile: Some("RuntimeDefault".into()), ..PodSecurityFacts::default() }, pointer!("name")),
+            security: at(
+                PodSecurityFacts { seccomp_profile: Some("RuntimeDefault".into()), ..PodSecurityFacts::default() },
+                pointer!("name"),
+            ),
             automount_token: at(Some(plan.automount_token), pointer!("api")),
             service_account: at(Some(plan.service_account.clone()), pointer!("name")),
-            api_access: app.api.as_ref().map(|a| at(a.read.iter().map(ToString::to_string).collect::<Vec<_>>().join(","), pointer!("api"))),
+            api_access: app
+                .api
+                .as_ref()
+                .map(|a| at(a.read.iter().map(ToString::to_string).collect::<Vec<_>>().join(","), pointer!("api"))),
             ..PodFacts::default()
         },
-        durability: Stated::Yes(at(durability_facts(&app.durability, &pointer!("durability"), true), pointer!("durability"))),
+        durability: Stated::Yes(at(
+            durability_facts(&app.durability, &pointer!("durability"), true),
+            pointer!("durability"),
+        )),
         durability_at: pointer!("durability"),
         spread_across_nodes: at(app.ha, pointer!("ha")),
         pdb_min_available: Some(at(app.ha.then_some(1), pointer!("ha"))),
@@ -671,7 +686,12 @@ fn container_facts(c: &ContainerPlan) -> ContainerFacts {
         mounts: c
             .mounts
             .iter()
-            .map(|m| MountFacts { volume: m.volume.clone(), path: m.path.clone(), sub_path: m.sub_path.clone(), read_only: m.read_only })
+            .map(|m| MountFacts {
+                volume: m.volume.clone(),
+                path: m.path.clone(),
+                sub_path: m.sub_path.clone(),
+                read_only: m.read_only,
+            })
             .collect(),
         security: at(
             SecurityFacts {
@@ -686,7 +706,10 @@ fn container_facts(c: &ContainerPlan) -> ContainerFacts {
             },
             if main { pointer!("runAsUser") } else { pointer!("durability") },
         ),
-        command_line: at(c.command.iter().chain(&c.args).cloned().collect(), if main { pointer!("args") } else { pointer!("durability") }),
+        command_line: at(
+            c.command.iter().chain(&c.args).cloned().collect(),
+            if main { pointer!("args") } else { pointer!("durability") },
+        ),
         env: at(
             c.env
                 .iter()

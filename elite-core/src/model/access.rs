@@ -73,7 +73,9 @@ pub enum AccessError {
         network: String,
     },
     /// A peer that is none of the forms.
-    #[error("`{0}` is not a peer: write `internet`, a network (`10.0.0.0/8`), an app (`<namespace>/<app>`) or a namespace (`<namespace>/*`)")]
+    #[error(
+        "`{0}` is not a peer: write `internet`, a network (`10.0.0.0/8`), an app (`<namespace>/<app>`) or a namespace (`<namespace>/*`)"
+    )]
     Peer(String),
     /// A name that is not valid.
     #[error("{0}")]
@@ -99,7 +101,11 @@ impl Peer {
         }
         let prefix: u8 = match prefix {
             None => 32,
-            Some(p) => p.parse().ok().filter(|n| *n <= 32 && !p.starts_with('+')).ok_or_else(|| AccessError::Cidr(names::printable(s)))?,
+            Some(p) => p
+                .parse()
+                .ok()
+                .filter(|n| *n <= 32 && !p.starts_with('+'))
+                .ok_or_else(|| AccessError::Cidr(names::printable(s)))?,
         };
         let mask: u32 = if prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(prefix)) };
         let value = u32::from_be_bytes(address);
@@ -125,11 +131,18 @@ impl FromStr for Peer {
         }
         let Some((namespace, name)) = s.split_once('/') else { return Err(AccessError::Peer(names::printable(s))) };
         if name == "*" {
-            Format::Dns1123Label.check(namespace).map_err(|e| AccessError::Name(format!("the namespace `{}` is not a DNS-1123 label: {e}", names::printable(namespace))))?;
+            Format::Dns1123Label.check(namespace).map_err(|e| {
+                AccessError::Name(format!(
+                    "the namespace `{}` is not a DNS-1123 label: {e}",
+                    names::printable(namespace)
+                ))
+            })?;
             return Ok(Peer::Namespace(namespace.to_owned()));
         }
         for (what, v) in [("namespace", namespace), ("app", name)] {
-            Format::Dns1123Label.check(v).map_err(|e| AccessError::Name(format!("the {what} `{}` is not a DNS-1123 label: {e}", names::printable(v))))?;
+            Format::Dns1123Label.check(v).map_err(|e| {
+                AccessError::Name(format!("the {what} `{}` is not a DNS-1123 label: {e}", names::printable(v)))
+            })?;
         }
         Ok(Peer::App { namespace: namespace.to_owned(), name: name.to_owned() })
     }
@@ -173,7 +186,11 @@ impl FromStr for AccessPort {
             Some(_) => return Err(AccessError::Port(names::printable(s))),
             None => (s, Protocol::Tcp),
         };
-        let number = n.parse::<u16>().ok().filter(|n| *n > 0 && !s.starts_with('+')).ok_or_else(|| AccessError::Port(names::printable(s)))?;
+        let number = n
+            .parse::<u16>()
+            .ok()
+            .filter(|n| *n > 0 && !s.starts_with('+'))
+            .ok_or_else(|| AccessError::Port(names::printable(s)))?;
         Ok(AccessPort { number, protocol })
     }
 }
@@ -232,13 +249,19 @@ impl FromStr for ApiResource {
             return Err(AccessError::Empty);
         }
         let (resource, group) = s.split_once('.').unwrap_or((s, ""));
-        Format::Dns1123Label
-            .check(resource)
-            .map_err(|e| AccessError::Name(format!("the resource `{}` is not a plural resource name (a DNS-1123 label): {e}", names::printable(resource))))?;
+        Format::Dns1123Label.check(resource).map_err(|e| {
+            AccessError::Name(format!(
+                "the resource `{}` is not a plural resource name (a DNS-1123 label): {e}",
+                names::printable(resource)
+            ))
+        })?;
         if s.contains('.') {
-            Format::Dns1123Subdomain
-                .check(group)
-                .map_err(|e| AccessError::Name(format!("the API group `{}` is not a DNS-1123 subdomain: {e}", names::printable(group))))?;
+            Format::Dns1123Subdomain.check(group).map_err(|e| {
+                AccessError::Name(format!(
+                    "the API group `{}` is not a DNS-1123 subdomain: {e}",
+                    names::printable(group)
+                ))
+            })?;
         }
         Ok(ApiResource { resource: resource.to_owned(), group: group.to_owned() })
     }
@@ -296,13 +319,36 @@ mod tests {
 
     #[test]
     fn access_rules_parse_and_print_back() {
-        for s in ["internet", "internet:443", "internet:80,443", "10.0.0.0/8", "192.168.1.10/32:53/udp,53", "media/prowlarr:9696", "0.0.0.0/0", "media/*:9000"] {
+        for s in [
+            "internet",
+            "internet:443",
+            "internet:80,443",
+            "10.0.0.0/8",
+            "192.168.1.10/32:53/udp,53",
+            "media/prowlarr:9696",
+            "0.0.0.0/0",
+            "media/*:9000",
+        ] {
             let a: Access = s.parse().unwrap();
             assert_eq!(a.to_string().parse::<Access>().unwrap(), a, "{s}");
         }
         assert_eq!("192.168.1.10".parse::<Access>().unwrap().to_string(), "192.168.1.10/32");
         assert_eq!("internet:443,80,443".parse::<Access>().unwrap().to_string(), "internet:80,443");
-        for bad in ["", "internet:", "internet:0", "internet:70000", "internet:53/sctp", "10.0.0.1/8", "10.0.0.0/33", "300.0.0.0/8", "Media/App", "media/", "nowhere", "media/app:x", "a/b/c"] {
+        for bad in [
+            "",
+            "internet:",
+            "internet:0",
+            "internet:70000",
+            "internet:53/sctp",
+            "10.0.0.1/8",
+            "10.0.0.0/33",
+            "300.0.0.0/8",
+            "Media/App",
+            "media/",
+            "nowhere",
+            "media/app:x",
+            "a/b/c",
+        ] {
             assert!(bad.parse::<Access>().is_err(), "{bad}");
         }
         let e = "10.0.0.1/8".parse::<Access>().unwrap_err().to_string();
@@ -311,7 +357,10 @@ mod tests {
 
     #[test]
     fn api_resources_parse() {
-        assert_eq!("services".parse::<ApiResource>().unwrap(), ApiResource { resource: "services".into(), group: String::new() });
+        assert_eq!(
+            "services".parse::<ApiResource>().unwrap(),
+            ApiResource { resource: "services".into(), group: String::new() }
+        );
         let r: ApiResource = "ingresses.networking.k8s.io".parse().unwrap();
         assert_eq!((r.resource.as_str(), r.group.as_str()), ("ingresses", "networking.k8s.io"));
         for bad in ["", "Services", "ingresses.", "a b", "*"] {

@@ -1,8 +1,8 @@
 //! The declaration of one Elite app.
 
 use super::{
-    Access, ApiAccess, Category, Durability, EnvVar, Environment, Ingress, Mount, Port, Priority, Probes, Role, Runtime,
-    SecurityException, Size, Volume, Workload, path,
+    Access, ApiAccess, Category, Durability, EnvVar, Environment, Ingress, Mount, Port, Priority, Probes, Role,
+    Runtime, SecurityException, Size, Volume, Workload, path,
 };
 
 /// Everything the standard needs to know about one app. Built by `#[elite]`, by
@@ -171,8 +171,6 @@ impl AppSpec {
     /// The mount that holds `path`: the deepest mount whose normalized path contains the
     /// normalized `path`.
     pub fn mount_containing(&self, path: &str) -> Option<(&Volume, &Mount)> {
-        self.mounts()
-            .filter(|(_, m)| path::is_under(path, &m.path))
-            .max_by_key(|(_, m)| m.normalized_path().len())
+        self.mounts().filter(|(_, m)| path::is_under(path, &m.path)).max_by_key(|(_, m)| m.normalized_path().len())
     }
 }

@@ -44,7 +44,10 @@ impl fmt::Display for ImageError {
             ),
             ImageError::BadRegistry(r) => write!(f, "registry `{r}` is not a host name with an optional port"),
             ImageError::BadTag(t) => {
-                write!(f, "tag `{t}` is not valid: up to 128 of letters, digits, `_`, `.`, `-`, not starting with `.` or `-`")
+                write!(
+                    f,
+                    "tag `{t}` is not valid: up to 128 of letters, digits, `_`, `.`, `-`, not starting with `.` or `-`"
+                )
             }
             ImageError::BadDigest(d) => write!(f, "digest `{d}` is not `sha256:` followed by 64 hexadecimal digits"),
         }
@@ -110,7 +113,10 @@ fn registry_ok(r: &str) -> bool {
     host.is_none_or(|h| {
         !h.is_empty()
             && h.split('.').all(|c| {
-                !c.is_empty() && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !c.starts_with('-') && !c.ends_with('-')
+                !c.is_empty()
+                    && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !c.starts_with('-')
+                    && !c.ends_with('-')
             })
     })
 }
@@ -124,7 +130,8 @@ fn tag_ok(t: &str) -> bool {
 }
 
 fn digest_ok(d: &str) -> bool {
-    d.strip_prefix("sha256:").is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    d.strip_prefix("sha256:")
+        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
 }
 
 impl ImageRef {
@@ -242,7 +249,10 @@ mod tests {
     #[test]
     fn references() {
         let r = ImageRef::parse("ghcr.io/linuxserver/sonarr:version-4.0.16").unwrap();
-        assert_eq!((r.registry.as_deref(), r.path.as_str(), r.tag.as_deref()), (Some("ghcr.io"), "linuxserver/sonarr", Some("version-4.0.16")));
+        assert_eq!(
+            (r.registry.as_deref(), r.path.as_str(), r.tag.as_deref()),
+            (Some("ghcr.io"), "linuxserver/sonarr", Some("version-4.0.16"))
+        );
         let r = ImageRef::parse("registry.lan:5000/minio").unwrap();
         assert_eq!((r.registry.as_deref(), r.tag.as_deref()), (Some("registry.lan:5000"), None));
         assert_eq!(r.unpinned(), Some("has no tag (it means `latest`)"));
@@ -276,9 +286,22 @@ mod tests {
         let re = regex::Regex::new(IMAGE_REFERENCE_RE).unwrap();
         let alphabet: Vec<char> = "aZ09._-/:@[]".chars().collect();
         let mut examples: Vec<String> = [
-            "ghcr.io/linuxserver/sonarr:version-4.0.16", "registry.lan:5000/minio", "minio/minio", "busybox:latest",
-            "localhost/app:1", "Repo/App:1", "repo:", "a//b:1", "foo_bar.com/x:1", "[::1]:5000/app:1", "my.image:1",
-            "Foo/bar", "a.b/c", "reg:99999999/a:1", "a___b:1", "host:80/a/b_c:v1.0",
+            "ghcr.io/linuxserver/sonarr:version-4.0.16",
+            "registry.lan:5000/minio",
+            "minio/minio",
+            "busybox:latest",
+            "localhost/app:1",
+            "Repo/App:1",
+            "repo:",
+            "a//b:1",
+            "foo_bar.com/x:1",
+            "[::1]:5000/app:1",
+            "my.image:1",
+            "Foo/bar",
+            "a.b/c",
+            "reg:99999999/a:1",
+            "a___b:1",
+            "host:80/a/b_c:v1.0",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -297,7 +320,13 @@ mod tests {
             examples.push(s);
         }
         for e in examples {
-            assert_eq!(re.is_match(&e), ImageRef::parse(&e).is_ok(), "{e:?}: regex {} parser {:?}", re.is_match(&e), ImageRef::parse(&e));
+            assert_eq!(
+                re.is_match(&e),
+                ImageRef::parse(&e).is_ok(),
+                "{e:?}: regex {} parser {:?}",
+                re.is_match(&e),
+                ImageRef::parse(&e)
+            );
         }
     }
 

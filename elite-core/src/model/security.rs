@@ -61,7 +61,9 @@ impl ExceptionKind {
     /// The rules, or named parts of rules, it relaxes.
     pub const fn relaxes(self) -> &'static [(RuleId, Option<&'static str>)] {
         match self {
-            ExceptionKind::RunAsRoot => &[(RuleId::Sec1, Some("run-as-non-root")), (RuleId::Sec1, Some("capabilities"))],
+            ExceptionKind::RunAsRoot => {
+                &[(RuleId::Sec1, Some("run-as-non-root")), (RuleId::Sec1, Some("capabilities"))]
+            }
             ExceptionKind::WritableRoot => &[(RuleId::Sec3, None)],
         }
     }

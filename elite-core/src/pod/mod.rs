@@ -62,8 +62,12 @@ impl Lifecycle {
 
 impl ContainerRole {
     /// The durability containers, in the order the components patch them in.
-    pub const DURABILITY: [ContainerRole; 4] =
-        [ContainerRole::RestoreConfig, ContainerRole::ConfigSyncer, ContainerRole::RestoreDb, ContainerRole::Litestream];
+    pub const DURABILITY: [ContainerRole; 4] = [
+        ContainerRole::RestoreConfig,
+        ContainerRole::ConfigSyncer,
+        ContainerRole::RestoreDb,
+        ContainerRole::Litestream,
+    ];
 
     /// When a container of this role runs: the restores are init steps, the replicators are
     /// native sidecars (Kubernetes stops them after the app, so the app's last commits reach S3).
@@ -111,7 +115,8 @@ pub enum Component {
 
 impl Component {
     /// All components.
-    pub const ALL: [Component; 4] = [Component::Standard, Component::Litestream, Component::RestoreDb, Component::Syncer];
+    pub const ALL: [Component; 4] =
+        [Component::Standard, Component::Litestream, Component::RestoreDb, Component::Syncer];
     /// Folder name under `apps/_shared/components/`.
     pub const fn dir(self) -> &'static str {
         match self {
@@ -334,7 +339,9 @@ pub fn plan(app: &AppSpec) -> PodPlan {
     // A writable /tmp for every container: the root filesystems are read-only (SEC-2, SEC-3).
     volumes.push(PodVolume {
         name: TMP_VOLUME.into(),
-        source: PodVolumeSource::Declared(VolumeSource::EmptyDir(crate::model::EmptyDirSource { size_limit: Some(TMP_SIZE_LIMIT) })),
+        source: PodVolumeSource::Declared(VolumeSource::EmptyDir(crate::model::EmptyDirSource {
+            size_limit: Some(TMP_SIZE_LIMIT),
+        })),
     });
 
     // The main container's mounts that hold `paths`, at the same paths (DUR-4).
@@ -384,11 +391,11 @@ pub fn plan(app: &AppSpec) -> PodPlan {
         init_containers.push(with_app_parts(ContainerRole::ConfigSyncer, env, &s3_secret, mounts));
     }
     if !replicated.is_empty() || !ephemeral.is_empty() {
-        let all_paths: Vec<String> =
-            replicated.iter().chain(&ephemeral).map(|d| d.normalized_path()).collect();
+        let all_paths: Vec<String> = replicated.iter().chain(&ephemeral).map(|d| d.normalized_path()).collect();
         let mut mounts = data_mounts(&all_paths);
         mounts.push(durability_mount());
-        let join = |dbs: &[&crate::model::Database]| dbs.iter().map(|d| d.normalized_path()).collect::<Vec<_>>().join(" ");
+        let join =
+            |dbs: &[&crate::model::Database]| dbs.iter().map(|d| d.normalized_path()).collect::<Vec<_>>().join(" ");
         let env = vec![plain("ELITE_DATABASES", join(&replicated)), plain("ELITE_EPHEMERAL", join(&ephemeral))];
         // An app whose databases are all Ephemeral gets restore-db (it cleans them) but no sidecar.
         components.push(if replicated.is_empty() { Component::RestoreDb } else { Component::Litestream });
@@ -489,11 +496,18 @@ pub fn shared_container(role: ContainerRole) -> ContainerPlan {
             };
         }
         ContainerRole::ConfigSyncer => {
-            c.ports = vec![Port { name: SYNCER_METRICS_PORT_NAME.into(), number: SYNCER_METRICS_PORT, protocol: Default::default() }];
+            c.ports = vec![Port {
+                name: SYNCER_METRICS_PORT_NAME.into(),
+                number: SYNCER_METRICS_PORT,
+                protocol: Default::default(),
+            }];
             c.probes = Probes {
                 // Alive while the loop runs and its pushes succeed: the file is touched every second
                 // when idle and after each successful push; five stale minutes mean S3 keeps failing.
-                liveness: Some(exec_probe(&["/bin/sh", "-c", "test -n \"$(find /tmp/config-syncer.alive -mmin -5)\""], 30)),
+                liveness: Some(exec_probe(
+                    &["/bin/sh", "-c", "test -n \"$(find /tmp/config-syncer.alive -mmin -5)\""],
+                    30,
+                )),
                 readiness: Some(exec_probe(&["/bin/sh", "-c", "test -f /tmp/config-syncer.ready"], 10)),
                 startup: None,
             };
@@ -507,7 +521,9 @@ fn sidecar(role: ContainerRole) -> ContainerPlan {
     let (image, command, args): (&str, Vec<&str>, Vec<&str>) = match role {
         ContainerRole::RestoreConfig => (RCLONE_IMAGE, vec!["/bin/sh", "-c"], vec![RESTORE_CONFIG_SCRIPT]),
         ContainerRole::RestoreDb => (LITESTREAM_IMAGE, vec!["/bin/sh", "-c"], vec![RESTORE_DB_SCRIPT]),
-        ContainerRole::Litestream => (LITESTREAM_IMAGE, vec![], vec!["replicate", "-config", "/etc/elite/litestream.yml"]),
+        ContainerRole::Litestream => {
+            (LITESTREAM_IMAGE, vec![], vec!["replicate", "-config", "/etc/elite/litestream.yml"])
+        }
         ContainerRole::ConfigSyncer => (CONFIG_SYNCER_IMAGE, vec!["/bin/sh", "-c"], vec![CONFIG_SYNCER_SCRIPT]),
         // The main container is planned by `main_container`; as a shared container it is empty.
         ContainerRole::Main => ("", vec![], vec![]),

@@ -11,7 +11,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Object, meta, selector};
 use crate::facts::standard_labels;
-use crate::model::{Access, AccessPort, AppSpec, Peer, PRIVATE_IPV4, Protocol};
+use crate::model::{Access, AccessPort, AppSpec, PRIVATE_IPV4, Peer, Protocol};
 use crate::platform::{DNS_NAMESPACE, DNS_POD_LABEL, Platform};
 use crate::pod;
 
@@ -55,7 +55,8 @@ pub fn api_access(app: &AppSpec) -> Vec<Object> {
         })
         .collect();
     let name = cluster_role_name(app);
-    let cluster_meta = ObjectMeta { name: Some(name.clone()), labels: Some(standard_labels(app)), ..Default::default() };
+    let cluster_meta =
+        ObjectMeta { name: Some(name.clone()), labels: Some(standard_labels(app)), ..Default::default() };
     vec![
         Object::new(&rbac::ClusterRole { metadata: cluster_meta.clone(), rules: Some(rules), aggregation_rule: None }),
         Object::new(&rbac::ClusterRoleBinding {
@@ -91,17 +92,26 @@ fn peers(peer: &Peer) -> Vec<net::NetworkPolicyPeer> {
             block("::/0".into(), vec!["fc00::/7".into(), "fe80::/10".into()]),
         ],
         Peer::Cidr { .. } => vec![block(peer.to_string(), Vec::new())],
-        Peer::Namespace(namespace) => vec![net::NetworkPolicyPeer { namespace_selector: namespace_selector(namespace), ..Default::default() }],
+        Peer::Namespace(namespace) => {
+            vec![net::NetworkPolicyPeer { namespace_selector: namespace_selector(namespace), ..Default::default() }]
+        }
         Peer::App { namespace, name } => vec![net::NetworkPolicyPeer {
             namespace_selector: namespace_selector(namespace),
-            pod_selector: Some(LabelSelector { match_labels: labels(&[("app.kubernetes.io/name", name)]), ..Default::default() }),
+            pod_selector: Some(LabelSelector {
+                match_labels: labels(&[("app.kubernetes.io/name", name)]),
+                ..Default::default()
+            }),
             ..Default::default()
         }],
     }
 }
 
 fn port(number: u16, protocol: Protocol) -> net::NetworkPolicyPort {
-    net::NetworkPolicyPort { port: Some(IntOrString::Int(i32::from(number))), protocol: Some(protocol.as_str().into()), end_port: None }
+    net::NetworkPolicyPort {
+        port: Some(IntOrString::Int(i32::from(number))),
+        protocol: Some(protocol.as_str().into()),
+        end_port: None,
+    }
 }
 
 fn ports(list: &[AccessPort]) -> Option<Vec<net::NetworkPolicyPort>> {
@@ -126,7 +136,10 @@ pub fn network_policy(app: &AppSpec, platform: &Platform) -> Object {
         && let Some(p) = app.ports.iter().find(|p| p.name == ing.port)
     {
         ingress.push(net::NetworkPolicyIngressRule {
-            from: Some(vec![net::NetworkPolicyPeer { namespace_selector: namespace_selector(&platform.ingress_namespace), ..Default::default() }]),
+            from: Some(vec![net::NetworkPolicyPeer {
+                namespace_selector: namespace_selector(&platform.ingress_namespace),
+                ..Default::default()
+            }]),
             ports: Some(vec![port(p.number, p.protocol)]),
         });
     }
@@ -137,7 +150,10 @@ pub fn network_policy(app: &AppSpec, platform: &Platform) -> Object {
         .collect();
     if !scraped.is_empty() {
         ingress.push(net::NetworkPolicyIngressRule {
-            from: Some(vec![net::NetworkPolicyPeer { namespace_selector: namespace_selector(&platform.monitoring_namespace), ..Default::default() }]),
+            from: Some(vec![net::NetworkPolicyPeer {
+                namespace_selector: namespace_selector(&platform.monitoring_namespace),
+                ..Default::default()
+            }]),
             ports: Some(scraped),
         });
     }

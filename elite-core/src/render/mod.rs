@@ -45,8 +45,8 @@ pub mod yaml;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    NFSVolumeSource, ObjectReference, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeSpec,
-    VolumeResourceRequirements,
+    NFSVolumeSource, ObjectReference, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec,
+    PersistentVolumeSpec, VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -135,13 +135,21 @@ pub fn render_base(app: &AppSpec, platform: &Platform) -> Vec<Object> {
                 // PersistentVolume bound to exactly this claim.
                 let pv = nfs_volume_name(app, &v.name);
                 out.push(Object::new(&PersistentVolume {
-                    metadata: ObjectMeta { name: Some(pv.clone()), labels: Some(standard_labels(app)), ..Default::default() },
+                    metadata: ObjectMeta {
+                        name: Some(pv.clone()),
+                        labels: Some(standard_labels(app)),
+                        ..Default::default()
+                    },
                     spec: Some(PersistentVolumeSpec {
                         capacity: Some(BTreeMap::from([("storage".to_owned(), Quantity(NFS_NOMINAL_CAPACITY.into()))])),
                         access_modes: Some(vec!["ReadWriteMany".into()]),
                         persistent_volume_reclaim_policy: Some("Retain".into()),
                         storage_class_name: Some(String::new()),
-                        nfs: Some(NFSVolumeSource { server: nfs.server.clone(), path: nfs.path.clone(), read_only: None }),
+                        nfs: Some(NFSVolumeSource {
+                            server: nfs.server.clone(),
+                            path: nfs.path.clone(),
+                            read_only: None,
+                        }),
                         claim_ref: Some(ObjectReference {
                             namespace: Some(app.namespace().to_owned()),
                             name: Some(names::pvc(app, &v.name)),
@@ -171,7 +179,14 @@ pub fn nfs_volume_name(app: &AppSpec, volume: &str) -> String {
 }
 
 /// The claim of a declared volume.
-fn claim(app: &AppSpec, volume: &str, access: &str, storage_class: String, size: String, volume_name: Option<String>) -> Object {
+fn claim(
+    app: &AppSpec,
+    volume: &str,
+    access: &str,
+    storage_class: String,
+    size: String,
+    volume_name: Option<String>,
+) -> Object {
     Object::new(&PersistentVolumeClaim {
         metadata: meta(app, names::pvc(app, volume)),
         spec: Some(PersistentVolumeClaimSpec {

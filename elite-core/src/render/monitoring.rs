@@ -101,7 +101,9 @@ pub const RULE_NAME: &str = "elite-durability";
 /// the config-syncer's `syncer-metrics`; `None` when the app has neither.
 pub fn pod_monitor(app: &AppSpec, plan: &PodPlan) -> Option<Object> {
     let mut endpoints = Vec::new();
-    for (role, path) in [(ContainerRole::Litestream, "/metrics"), (ContainerRole::ConfigSyncer, crate::platform::SYNCER_METRICS_PATH)] {
+    for (role, path) in
+        [(ContainerRole::Litestream, "/metrics"), (ContainerRole::ConfigSyncer, crate::platform::SYNCER_METRICS_PATH)]
+    {
         if let Some(port) = plan.all_containers().find(|c| c.role == role).and_then(|c| c.ports.first()) {
             endpoints.push(PodMetricsEndpoint { port: port.name.clone(), path: path.into(), interval: "30s".into() });
         }
@@ -113,7 +115,10 @@ pub fn pod_monitor(app: &AppSpec, plan: &PodPlan) -> Option<Object> {
         api_version: "monitoring.coreos.com/v1",
         kind: "PodMonitor",
         metadata: meta(app, crate::pod::names::pod_monitor(app)),
-        spec: PodMonitorSpec { selector: LabelSelector { match_labels: Some(selector(app)), ..Default::default() }, pod_metrics_endpoints: endpoints },
+        spec: PodMonitorSpec {
+            selector: LabelSelector { match_labels: Some(selector(app)), ..Default::default() },
+            pod_metrics_endpoints: endpoints,
+        },
     }))
 }
 
@@ -157,7 +162,10 @@ pub const SYNCER_RESTARTS_EXPR: &str = "max_over_time(kube_pod_container_status_
 /// A config change has waited longer than the bound to reach S3 (OBS-2): the syncer's own gauge,
 /// past [`CONFIG_PENDING_BOUND_SECONDS`](crate::platform::CONFIG_PENDING_BOUND_SECONDS).
 pub fn config_pending_expr() -> String {
-    format!("max by (namespace, pod) (elite_config_syncer_pending_seconds) > {}", crate::platform::CONFIG_PENDING_BOUND_SECONDS)
+    format!(
+        "max by (namespace, pod) (elite_config_syncer_pending_seconds) > {}",
+        crate::platform::CONFIG_PENDING_BOUND_SECONDS
+    )
 }
 
 /// Average time an I/O waits on a disk (node exporter) above 500 ms for 2 minutes (OBS-2).

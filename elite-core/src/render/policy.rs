@@ -208,7 +208,10 @@ fn kyverno_rules(rule: &Rule, action: PolicyAction) -> Vec<PolicyRule> {
             Some(vec!["DELETE"]),
             vec![(
                 "false".into(),
-                format!("[{}] the PodDisruptionBudget of an HA app must not be removed. Hint: {}", rule.id, rule.hint.manifest),
+                format!(
+                    "[{}] the PodDisruptionBudget of an HA app must not be removed. Hint: {}",
+                    rule.id, rule.hint.manifest
+                ),
             )],
             action,
         ));
@@ -349,10 +352,17 @@ pub fn policy_exceptions(apps: &[crate::model::AppSpec], platform: &crate::platf
                     ..Default::default()
                 },
                 spec: PolicyExceptionSpec {
-                    exceptions: by_policy.into_iter().map(|(policy_name, rule_names)| ExceptionEntry { policy_name, rule_names }).collect(),
+                    exceptions: by_policy
+                        .into_iter()
+                        .map(|(policy_name, rule_names)| ExceptionEntry { policy_name, rule_names })
+                        .collect(),
                     match_: ExceptionMatch {
                         any: vec![ExceptionFilter {
-                            resources: ExceptionResources { kinds: vec![kind], namespaces: vec![app.namespace().to_owned()], names: vec![app.name.clone()] },
+                            resources: ExceptionResources {
+                                kinds: vec![kind],
+                                namespaces: vec![app.namespace().to_owned()],
+                                names: vec![app.name.clone()],
+                            },
                         }],
                     },
                 },

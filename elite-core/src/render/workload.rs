@@ -212,7 +212,9 @@ pub fn pod_spec(app: &AppSpec, plan: &PodPlan) -> core::PodSpec {
                 PodVolumeSource::Declared(VolumeSource::EmptyDir(e)) => {
                     vol.empty_dir = Some(core::EmptyDirVolumeSource {
                         medium: None,
-                        size_limit: e.size_limit.map(|m| k8s_openapi::apimachinery::pkg::api::resource::Quantity(m.to_string())),
+                        size_limit: e
+                            .size_limit
+                            .map(|m| k8s_openapi::apimachinery::pkg::api::resource::Quantity(m.to_string())),
                     })
                 }
             }

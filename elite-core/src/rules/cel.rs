@@ -186,12 +186,7 @@ pub fn presets(sizes: &[Size]) -> String {
         .iter()
         .map(|s| {
             let r = s.resources();
-            format!(
-                "[{}, {}, {}]",
-                r.cpu_request.millis(),
-                r.cpu_limit.millis(),
-                r.memory_limit.bytes()
-            )
+            format!("[{}, {}, {}]", r.cpu_request.millis(), r.cpu_limit.millis(), r.memory_limit.bytes())
         })
         .collect();
     format!("[{}]", rows.join(", "))
@@ -242,7 +237,9 @@ pub fn deepest_mount_read_only(c: &str, path: &str) -> String {
 /// Whether the path `x` sits on a companion of the database path `db`: `db` with one of
 /// `suffixes`, or inside its Litestream directory (`.<file>-litestream` beside it).
 pub fn on_companion(x: &str, db: &str, suffixes: [&str; 3]) -> String {
-    let ld = format!("({db}.substring(0, {db}.lastIndexOf('/')) + '/.' + {db}.substring({db}.lastIndexOf('/') + 1) + '-litestream')");
+    let ld = format!(
+        "({db}.substring(0, {db}.lastIndexOf('/')) + '/.' + {db}.substring({db}.lastIndexOf('/') + 1) + '-litestream')"
+    );
     format!("({}.exists(s, {x} == {db} + s) || {x} == {ld} || {x}.startsWith({ld} + '/'))", strings(suffixes))
 }
 

@@ -9,8 +9,8 @@ use crate::model::{AppSpec, ProbeAction, Protocol, VolumeSource, path};
 use crate::names::{self, Format};
 use crate::platform::RESERVED_APP_NAMES;
 use crate::pod::{self, ContainerRole, GENERATED_VOLUMES};
-use crate::pointer::Pointer;
 use crate::pointer;
+use crate::pointer::Pointer;
 
 /// DECL: what Kubernetes itself would reject (names, ports, probes, collisions with the generator's own names).
 pub const DECL: Rule = Rule {
@@ -61,7 +61,10 @@ pub fn check(app: &AppSpec) -> Vec<Violation> {
         o.fail(pointer!("replicas"), "replicas is 0: the app would never run".into());
     }
     if app.run_as_user > INT32_MAX {
-        o.fail(pointer!("runAsUser"), format!("runAsUser {} is above {INT32_MAX}, the largest UID Kubernetes accepts", app.run_as_user));
+        o.fail(
+            pointer!("runAsUser"),
+            format!("runAsUser {} is above {INT32_MAX}, the largest UID Kubernetes accepts", app.run_as_user),
+        );
     }
     if app.environments.is_empty() {
         o.fail(pointer!("environments"), "no environment: the app would be deployed nowhere".into());
@@ -72,7 +75,10 @@ pub fn check(app: &AppSpec) -> Vec<Violation> {
     duplicates(&mut o, "allowFrom", "allow_from rule", app.allow_from.iter().map(ToString::to_string));
     if let Some(api) = &app.api {
         if api.read.is_empty() {
-            o.fail(pointer!("api", "read"), "`api` names no resource: an app that reads the API says what it reads".into());
+            o.fail(
+                pointer!("api", "read"),
+                "`api` names no resource: an app that reads the API says what it reads".into(),
+            );
         }
         for (i, r) in api.read.iter().enumerate() {
             if api.read[..i].contains(r) {
@@ -87,7 +93,10 @@ fn duplicates(o: &mut Out, key: &str, what: &str, items: impl IntoIterator<Item 
     let mut seen = BTreeMap::new();
     for (i, name) in items.into_iter().enumerate() {
         if let Some(first) = seen.insert(name.clone(), i) {
-            o.fail(pointer!(key, i), format!("{what} `{}` is declared twice (first at /{key}/{first})", names::printable(&name)));
+            o.fail(
+                pointer!(key, i),
+                format!("{what} `{}` is declared twice (first at /{key}/{first})", names::printable(&name)),
+            );
         }
     }
 }
@@ -112,16 +121,23 @@ fn names_and_identity(app: &AppSpec, o: &mut Out) {
         o.fail(pointer!("name"), format!("the app cannot be named `{}`: the main container would collide with the generator's container of that name", app.name));
     }
     if RESERVED_APP_NAMES.contains(&app.name.as_str()) {
-        o.fail(pointer!("name"), format!("the app cannot be named `{}`: an ArgoCD Application of the generator has that name", app.name));
+        o.fail(
+            pointer!("name"),
+            format!("the app cannot be named `{}`: an ArgoCD Application of the generator has that name", app.name),
+        );
     }
     if let Some(ing) = &app.ingress {
         let sub = app.ingress_subdomain().unwrap_or_default();
         o.format(pointer!("ingress", "subdomain"), "ingress subdomain", sub, Format::Dns1123Subdomain);
         match app.ports.iter().find(|p| p.name == ing.port) {
-            None => o.fail(pointer!("ingress", "port"), format!("the ingress targets port `{}`, which the app does not declare", names::printable(&ing.port))),
-            Some(p) if p.protocol == Protocol::Udp => {
-                o.fail(pointer!("ingress", "port"), format!("the ingress targets port `{}`, which is UDP: an Ingress routes HTTP", ing.port))
-            }
+            None => o.fail(
+                pointer!("ingress", "port"),
+                format!("the ingress targets port `{}`, which the app does not declare", names::printable(&ing.port)),
+            ),
+            Some(p) if p.protocol == Protocol::Udp => o.fail(
+                pointer!("ingress", "port"),
+                format!("the ingress targets port `{}`, which is UDP: an Ingress routes HTTP", ing.port),
+            ),
             Some(_) => {}
         }
     }
@@ -140,7 +156,10 @@ fn ports_and_probes(app: &AppSpec, o: &mut Out) {
             o.fail(at.push("number"), format!("port `{}` has number 0", p.name));
         }
         if let Some(first) = numbers.insert((p.number, p.protocol), i) {
-            o.fail(at.push("number"), format!("port {} ({}) is declared twice (first at /ports/{first})", p.number, p.protocol.as_str()));
+            o.fail(
+                at.push("number"),
+                format!("port {} ({}) is declared twice (first at /ports/{first})", p.number, p.protocol.as_str()),
+            );
         }
         // The sidecars' ports share the pod's network namespace, and the PodMonitor scrapes them
         // by name.
@@ -159,7 +178,9 @@ fn ports_and_probes(app: &AppSpec, o: &mut Out) {
         }
     }
     duplicates(o, "ports", "port name", app.ports.iter().map(|p| p.name.clone()));
-    for (key, probe) in [("liveness", &app.probes.liveness), ("readiness", &app.probes.readiness), ("startup", &app.probes.startup)] {
+    for (key, probe) in
+        [("liveness", &app.probes.liveness), ("readiness", &app.probes.readiness), ("startup", &app.probes.startup)]
+    {
         let Some(p) = probe else { continue };
         let at = pointer!("probes", key);
         for (field, value, min) in [
@@ -175,8 +196,16 @@ fn ports_and_probes(app: &AppSpec, o: &mut Out) {
             }
         }
         match &p.action {
-            ProbeAction::Http { path, .. } if !path.starts_with('/') || path.chars().any(|c| c.is_control() || c == ' ') => {
-                o.fail(at.push("action"), format!("the {key} probe's HTTP path `{}` must start with `/` and hold no blanks", names::printable(path)))
+            ProbeAction::Http { path, .. }
+                if !path.starts_with('/') || path.chars().any(|c| c.is_control() || c == ' ') =>
+            {
+                o.fail(
+                    at.push("action"),
+                    format!(
+                        "the {key} probe's HTTP path `{}` must start with `/` and hold no blanks",
+                        names::printable(path)
+                    ),
+                )
             }
             ProbeAction::Exec { command } if command.is_empty() || command[0].is_empty() => {
                 o.fail(at.push("action"), format!("the {key} probe's command is empty"))
@@ -199,7 +228,13 @@ fn volumes(app: &AppSpec, o: &mut Out) {
         }
         let claim = pod::names::pvc(app, &v.name);
         if !matches!(v.source, VolumeSource::EmptyDir(_)) && claim.len() > 63 && app.name.len() <= MAX_APP_NAME {
-            o.fail(at.push("name"), format!("its claim would be named `{claim}`, {} characters; a claim's name is a DNS label of at most 63", claim.len()));
+            o.fail(
+                at.push("name"),
+                format!(
+                    "its claim would be named `{claim}`, {} characters; a claim's name is a DNS label of at most 63",
+                    claim.len()
+                ),
+            );
         }
         match &v.source {
             VolumeSource::Pvc(p) => {
@@ -221,15 +256,24 @@ fn volumes(app: &AppSpec, o: &mut Out) {
             }
             VolumeSource::Nfs(n) => {
                 if n.server.is_empty() || n.server.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/') {
-                    o.fail(at.join(["source", "Nfs", "server"]), format!("NFS server `{}` is not a host name or address", names::printable(&n.server)));
+                    o.fail(
+                        at.join(["source", "Nfs", "server"]),
+                        format!("NFS server `{}` is not a host name or address", names::printable(&n.server)),
+                    );
                 }
                 if let Err(e) = path::normalize(&n.path) {
-                    o.fail(at.join(["source", "Nfs", "path"]), format!("NFS path `{}` is not usable: {e}", names::printable(&n.path)));
+                    o.fail(
+                        at.join(["source", "Nfs", "path"]),
+                        format!("NFS path `{}` is not usable: {e}", names::printable(&n.path)),
+                    );
                 }
             }
             VolumeSource::EmptyDir(e) => {
                 if e.size_limit.is_some_and(|s| s.bytes() == 0) {
-                    o.fail(at.join(["source", "EmptyDir", "sizeLimit"]), "an emptyDir's size limit must be above 0".into());
+                    o.fail(
+                        at.join(["source", "EmptyDir", "sizeLimit"]),
+                        "an emptyDir's size limit must be above 0".into(),
+                    );
                 }
             }
         }
@@ -288,7 +332,10 @@ fn durability(app: &AppSpec, o: &mut Out) {
             if g.is_empty() || g.chars().any(char::is_control) {
                 o.fail(
                     pointer!("durability", "configSync", "exclude", i),
-                    format!("exclude pattern `{}` must be one non-empty line (it becomes one rclone filter rule)", names::printable(g)),
+                    format!(
+                        "exclude pattern `{}` must be one non-empty line (it becomes one rclone filter rule)",
+                        names::printable(g)
+                    ),
                 );
             }
         }
@@ -299,7 +346,13 @@ fn durability(app: &AppSpec, o: &mut Out) {
             && m.normalized_path() != pod::TMP_DIR
             && let Some(g) = pod::collides_with_generated_mount(&m.normalized_path())
         {
-            o.fail(at, format!("{p} lies in the mount {}, which collides with the durability containers' own {g}", m.normalized_path()));
+            o.fail(
+                at,
+                format!(
+                    "{p} lies in the mount {}, which collides with the durability containers' own {g}",
+                    m.normalized_path()
+                ),
+            );
         }
     }
 }
@@ -338,7 +391,12 @@ mod tests {
             source: VolumeSource::EmptyDir(EmptyDirSource::default()),
             mounts: vec![Mount::at("/tmp")],
         });
-        a.durability.databases.push(Database { name: "db".into(), path: "/tmp/db.sqlite".into(), format: DbFormat::Sqlite, profile: BackupProfile::Standard });
+        a.durability.databases.push(Database {
+            name: "db".into(),
+            path: "/tmp/db.sqlite".into(),
+            format: DbFormat::Sqlite,
+            profile: BackupProfile::Standard,
+        });
         // The mount at /tmp is the generator's own scratch space: one error, at the mount (the
         // database under it is not a second mistake).
         assert_eq!(ids(&a), ["/name", "/volumes/0/name", "/volumes/0/mounts/0/path"]);

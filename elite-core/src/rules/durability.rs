@@ -1,7 +1,9 @@
 //! DUR: recovery first, then continuous protection.
 
 use super::cel as c;
-use super::cel::{Cel, MAIN, annotation, cel, cel_string, command_line, db_name, db_path, durability_names, restarts_always};
+use super::cel::{
+    Cel, MAIN, annotation, cel, cel_string, command_line, db_name, db_path, durability_names, restarts_always,
+};
 use super::patterns;
 use super::{Hint, Judgement, Rule, RuleId, Severity, Stage::*};
 use crate::facts::{ContainerFacts, DatabaseFacts, EnvValueFacts, Source, Stated, WorkloadFacts};
@@ -69,7 +71,9 @@ fn runs_as(c: &ContainerFacts, want: Lifecycle, j: &mut Judgement) {
             format!("`{name}` is a {}, not an init container: the app can start before it has restored", l.noun())
         }
         (Lifecycle::Sidecar, Lifecycle::Init) => {
-            format!("`{name}` is an init container without `restartPolicy: Always`: it never exits, so the app never starts")
+            format!(
+                "`{name}` is an init container without `restartPolicy: Always`: it never exits, so the app never starts"
+            )
         }
         (Lifecycle::Sidecar, _) => format!(
             "`{name}` is a regular container: Kubernetes stops it together with the app, so the app's last writes can miss S3; make it a native sidecar (an init container with `restartPolicy: Always`)"
@@ -124,7 +128,9 @@ pub const DUR_2: Rule = Rule {
             if f.container(ContainerRole::Litestream).is_some() && f.container(ContainerRole::RestoreDb).is_none() {
                 j.fail(&f.name.at, "a litestream sidecar replicates, but no restore-db init container restores first");
             }
-            for (role, want) in [(ContainerRole::RestoreDb, Lifecycle::Init), (ContainerRole::Litestream, Lifecycle::Sidecar)] {
+            for (role, want) in
+                [(ContainerRole::RestoreDb, Lifecycle::Init), (ContainerRole::Litestream, Lifecycle::Sidecar)]
+            {
                 if let Some(c) = f.container(role) {
                     runs_as(c, want, j);
                 }
@@ -147,7 +153,12 @@ pub const DUR_2: Rule = Rule {
             Some(c) => {
                 runs_as(c, Lifecycle::Sidecar, j);
                 if !c.ports.iter().any(|(n, p)| n.as_deref() == Some(METRICS_PORT_NAME) && *p == METRICS_PORT) {
-                    j.fail(&c.name.at, format!("the litestream sidecar does not declare port {METRICS_PORT} named `{METRICS_PORT_NAME}`"));
+                    j.fail(
+                        &c.name.at,
+                        format!(
+                            "the litestream sidecar does not declare port {METRICS_PORT} named `{METRICS_PORT_NAME}`"
+                        ),
+                    );
                 }
             }
             None => j.fail(&f.durability_at, "databases are declared but there is no litestream sidecar"),
@@ -183,7 +194,8 @@ pub const DUR_3: Rule = Rule {
             }
         }
         let Some(dir) = f.config_sync() else {
-            if f.container(ContainerRole::ConfigSyncer).is_some() && f.container(ContainerRole::RestoreConfig).is_none() {
+            if f.container(ContainerRole::ConfigSyncer).is_some() && f.container(ContainerRole::RestoreConfig).is_none()
+            {
                 j.fail(&f.name.at, "a config-syncer runs, but no restore-config init container restores first");
             }
             for role in [ContainerRole::RestoreConfig, ContainerRole::ConfigSyncer] {
@@ -194,7 +206,10 @@ pub const DUR_3: Rule = Rule {
             return;
         };
         if let Err(e) = path::normalize(&dir.value) {
-            j.fail(&dir.at, format!("the synced directory `{}` is not a usable path: {e}", crate::names::printable(&dir.value)));
+            j.fail(
+                &dir.at,
+                format!("the synced directory `{}` is not a usable path: {e}", crate::names::printable(&dir.value)),
+            );
             return;
         }
         if let Some(m) = patterns::unsafe_path_char().find(&dir.value) {
@@ -211,11 +226,20 @@ pub const DUR_3: Rule = Rule {
         if let Some(main) = f.main() {
             match main.mount_of(&dir.value) {
                 None => {
-                    j.fail(&dir.at, format!("the synced directory {} is not inside a volume of the main container", dir.value));
+                    j.fail(
+                        &dir.at,
+                        format!("the synced directory {} is not inside a volume of the main container", dir.value),
+                    );
                     return;
                 }
                 Some(m) if m.read_only => {
-                    j.fail(&dir.at, format!("the synced directory {} is inside the read-only mount {}: it cannot be restored", dir.value, m.path));
+                    j.fail(
+                        &dir.at,
+                        format!(
+                            "the synced directory {} is inside the read-only mount {}: it cannot be restored",
+                            dir.value, m.path
+                        ),
+                    );
                     return;
                 }
                 Some(_) => {}
@@ -226,10 +250,16 @@ pub const DUR_3: Rule = Rule {
                 Some(c) => {
                     runs_as(c, role.lifecycle(), j);
                     if !c.mounts_path(&dir.value) {
-                        j.fail(&c.name.at, format!("{} does not mount the config directory {}", c.name.value, dir.value));
+                        j.fail(
+                            &c.name.at,
+                            format!("{} does not mount the config directory {}", c.name.value, dir.value),
+                        );
                     }
                 }
-                None => j.fail(&dir.at, format!("config {} is synced but there is no {}", dir.value, role.fixed_name().unwrap_or_default())),
+                None => j.fail(
+                    &dir.at,
+                    format!("config {} is synced but there is no {}", dir.value, role.fixed_name().unwrap_or_default()),
+                ),
             }
         }
     }),
@@ -264,7 +294,13 @@ pub const DUR_4: Rule = Rule {
             // Outside the main container's volumes, nothing else can mount it: one error says it.
             let deepest = main.deepest_mounts(path);
             if deepest.is_empty() {
-                j.fail(&db.path.at, format!("database `{path}` is not inside a volume mounted by the main container `{}`", main.name.value));
+                j.fail(
+                    &db.path.at,
+                    format!(
+                        "database `{path}` is not inside a volume mounted by the main container `{}`",
+                        main.name.value
+                    ),
+                );
                 continue;
             }
             let mut who: Vec<&ContainerFacts> = Vec::new();
@@ -280,15 +316,30 @@ pub const DUR_4: Rule = Rule {
                     break;
                 }
                 if mm.read_only {
-                    j.fail(&db.path.at, format!("database `{path}` is inside the read-only mount {}: it cannot be written or restored", mm.path));
+                    j.fail(
+                        &db.path.at,
+                        format!(
+                            "database `{path}` is inside the read-only mount {}: it cannot be written or restored",
+                            mm.path
+                        ),
+                    );
                     break;
                 }
                 for c in &who {
                     let theirs = c.deepest_mounts(path);
                     if theirs.is_empty() {
-                        j.fail(&db.path.at, format!("database `{path}` is not inside a volume mounted by container `{}`", c.name.value));
+                        j.fail(
+                            &db.path.at,
+                            format!("database `{path}` is not inside a volume mounted by container `{}`", c.name.value),
+                        );
                     } else if !theirs.iter().any(|m| m.volume == mm.volume && m.path == mm.path) {
-                        j.fail(&db.path.at, format!("container `{}` does not mount volume `{}` at {} like the main container", c.name.value, mm.volume, mm.path));
+                        j.fail(
+                            &db.path.at,
+                            format!(
+                                "container `{}` does not mount volume `{}` at {} like the main container",
+                                c.name.value, mm.volume, mm.path
+                            ),
+                        );
                     }
                 }
             }
@@ -342,19 +393,31 @@ pub const DUR_5: Rule = Rule {
         for (i, a) in dbs.iter().enumerate() {
             for b in &dbs[..i] {
                 if a.name == b.name {
-                    j.fail(&a.path.at, format!("two databases are named `{}`: they would share a replica path", a.name));
+                    j.fail(
+                        &a.path.at,
+                        format!("two databases are named `{}`: they would share a replica path", a.name),
+                    );
                 }
                 if a.path.value == b.path.value {
                     j.fail(&a.path.at, format!("two databases have the path {}", a.path.value));
                 }
                 for (x, y) in [(a, b), (b, a)] {
                     if on_companion(&x.path.value, &y.path.value) {
-                        j.fail(&a.path.at, format!("database {} sits on a companion file of database {}", x.path.value, y.path.value));
+                        j.fail(
+                            &a.path.at,
+                            format!("database {} sits on a companion file of database {}", x.path.value, y.path.value),
+                        );
                     } else if path::is_strictly_under(&x.path.value, &y.path.value)
                         && !f.main().is_some_and(|m| m.mounts.iter().any(|mm| mm.path == y.path.value))
                     {
                         // (A database at a mount point is DUR-4's error, not a second one here.)
-                        j.fail(&a.path.at, format!("database {} lies under {}, which is a database file, not a folder", x.path.value, y.path.value));
+                        j.fail(
+                            &a.path.at,
+                            format!(
+                                "database {} lies under {}, which is a database file, not a folder",
+                                x.path.value, y.path.value
+                            ),
+                        );
                     }
                 }
             }
@@ -389,14 +452,20 @@ pub const DUR_6: Rule = Rule {
         if let Some(n) = f.replicas.value
             && n > 1
         {
-            j.fail(&f.replicas.at, format!("{n} replicas would each replicate the same databases to the same path; at most 1 is allowed"));
+            j.fail(
+                &f.replicas.at,
+                format!("{n} replicas would each replicate the same databases to the same path; at most 1 is allowed"),
+            );
         }
         if f.kind == WorkloadKind::Deployment && f.strategy.value.as_deref() != Some("Recreate") {
             j.fail(
                 &f.strategy.at,
                 format!(
                     "strategy is {}; a rolling update runs two writers at once, it must be Recreate",
-                    f.strategy.value.as_deref().map_or("RollingUpdate (the default)".to_owned(), crate::names::printable)
+                    f.strategy
+                        .value
+                        .as_deref()
+                        .map_or("RollingUpdate (the default)".to_owned(), crate::names::printable)
                 ),
             );
         }
@@ -440,11 +509,21 @@ pub const DUR_7: Rule = Rule {
                 if let EnvValueFacts::Literal(v) = &e.value
                     && is_credential(&e.name, v)
                 {
-                    j.fail(&e.at, format!("container `{}` sets credential `{}` to a literal value", c.name.value, crate::names::printable(&e.name)));
+                    j.fail(
+                        &e.at,
+                        format!(
+                            "container `{}` sets credential `{}` to a literal value",
+                            c.name.value,
+                            crate::names::printable(&e.name)
+                        ),
+                    );
                 }
             }
             if command_line_credential(&c.command_line.value.join(" ")) {
-                j.fail(&c.command_line.at, format!("the command line of container `{}` carries a credential", c.name.value));
+                j.fail(
+                    &c.command_line.at,
+                    format!("the command line of container `{}` carries a credential", c.name.value),
+                );
             }
         }
     }),
@@ -467,10 +546,15 @@ pub const DUR_8: Rule = Rule {
         manifest: "let restore steps fail when S3 cannot be read: never `|| true`",
     },
     check: Some(|f, j| {
-        for c in f.containers.iter().filter(|c| matches!(c.role, ContainerRole::RestoreConfig | ContainerRole::RestoreDb)) {
+        for c in
+            f.containers.iter().filter(|c| matches!(c.role, ContainerRole::RestoreConfig | ContainerRole::RestoreDb))
+        {
             let line = c.command_line.value.join(" ");
             if patterns::swallowed_errors().is_match(&line) {
-                j.fail(&c.command_line.at, format!("{} swallows its errors (`|| true`): the app would start on an empty volume", c.name.value));
+                j.fail(
+                    &c.command_line.at,
+                    format!("{} swallows its errors (`|| true`): the app would start on an empty volume", c.name.value),
+                );
             }
         }
     }),
@@ -492,7 +576,10 @@ pub const DUR_9: Rule = Rule {
     check: Some(|f, j| {
         for c in &f.containers {
             if let Some(cmd) = patterns::find_install(&c.command_line.value.join(" ")) {
-                j.fail(&c.command_line.at, format!("container `{}` runs `{}` at start", c.name.value, crate::names::printable(&cmd)));
+                j.fail(
+                    &c.command_line.at,
+                    format!("container `{}` runs `{}` at start", c.name.value, crate::names::printable(&cmd)),
+                );
             }
         }
     }),
@@ -576,10 +663,15 @@ fn dur_2_cel() -> Vec<Cel> {
 fn dur_3_cel() -> Vec<Cel> {
     let (restore, syncer) = (name_of(ContainerRole::RestoreConfig), name_of(ContainerRole::ConfigSyncer));
     let dir = "variables.configs[size(variables.configs) - 1].substring(7)";
-    let synced = |name: &str, want: Lifecycle| format!("({} && {})", runs_as_cel(name, want), c::mounts_path(&first(name), dir));
+    let synced =
+        |name: &str, want: Lifecycle| format!("({} && {})", runs_as_cel(name, want), c::mounts_path(&first(name), dir));
     vec![
         cel(
-            format!("variables.containers.all(c, !{}.matches({}))", command_line("c"), cel_string(patterns::REGEX_IN_GLOB)),
+            format!(
+                "variables.containers.all(c, !{}.matches({}))",
+                command_line("c"),
+                cel_string(patterns::REGEX_IN_GLOB)
+            ),
             "rclone filters are globs, not regular expressions",
         ),
         cel(

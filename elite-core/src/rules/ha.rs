@@ -28,7 +28,10 @@ pub const HA_1: Rule = Rule {
         }
         match f.replicas.value {
             Some(n) if n >= MIN_HA_REPLICAS => {}
-            n => j.fail(&f.replicas.at, format!("an HA app runs {} replica(s); at least {MIN_HA_REPLICAS} are required", n.unwrap_or(1))),
+            n => j.fail(
+                &f.replicas.at,
+                format!("an HA app runs {} replica(s); at least {MIN_HA_REPLICAS} are required", n.unwrap_or(1)),
+            ),
         }
         if !f.spread_across_nodes.value {
             j.fail(&f.spread_across_nodes.at, "replicas are not spread across nodes (no topologySpreadConstraints or podAntiAffinity on kubernetes.io/hostname)");

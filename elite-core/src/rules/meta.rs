@@ -36,8 +36,11 @@ pub const META_1: Rule = Rule {
 };
 
 /// The labels META-2 requires, with their required value (`None`: any non-empty value).
-pub const REQUIRED_LABELS: [(&str, Option<&str>); 3] =
-    [("app.kubernetes.io/name", None), ("app.kubernetes.io/part-of", Some("vixens")), ("vixens.io/elite", Some("true"))];
+pub const REQUIRED_LABELS: [(&str, Option<&str>); 3] = [
+    ("app.kubernetes.io/name", None),
+    ("app.kubernetes.io/part-of", Some("vixens")),
+    ("vixens.io/elite", Some("true")),
+];
 
 pub const META_2: Rule = Rule {
     id: RuleId::Meta2,
@@ -80,7 +83,9 @@ pub const META_2: Rule = Rule {
         for (key, want) in REQUIRED_LABELS {
             match (f.labels.value.get(key), want) {
                 (None, _) => j.fail(&f.labels.at, format!("label `{key}` is missing")),
-                (Some(v), Some(w)) if v != w => j.fail(&f.labels.at, format!("label `{key}` is `{}`; it must be `{w}`", crate::names::printable(v))),
+                (Some(v), Some(w)) if v != w => {
+                    j.fail(&f.labels.at, format!("label `{key}` is `{}`; it must be `{w}`", crate::names::printable(v)))
+                }
                 (Some(v), None) if v.is_empty() => j.fail(&f.labels.at, format!("label `{key}` is empty")),
                 _ => {}
             }
@@ -110,7 +115,9 @@ pub const META_3: Rule = Rule {
                 &f.revision_history_limit.at,
                 match f.revision_history_limit.value {
                     Some(n) => format!("revisionHistoryLimit is {n}; it must be {REVISION_HISTORY_LIMIT}"),
-                    None => format!("revisionHistoryLimit is not set (the default is 10); it must be {REVISION_HISTORY_LIMIT}"),
+                    None => format!(
+                        "revisionHistoryLimit is not set (the default is 10); it must be {REVISION_HISTORY_LIMIT}"
+                    ),
                 },
             );
         }
@@ -149,13 +156,18 @@ fn meta_2_cel() -> Vec<Cel> {
             ),
             "names (workload, namespace, containers, volumes, databases) are DNS-1123 labels of at most 63 characters",
         ),
-        cel(labels.join(" && "), "the workload carries app.kubernetes.io/name, app.kubernetes.io/part-of: vixens and vixens.io/elite: \"true\""),
+        cel(
+            labels.join(" && "),
+            "the workload carries app.kubernetes.io/name, app.kubernetes.io/part-of: vixens and vixens.io/elite: \"true\"",
+        ),
     ]
 }
 
 fn meta_3_cel() -> Vec<Cel> {
     vec![cel(
-        format!("has(object.spec.revisionHistoryLimit) && object.spec.revisionHistoryLimit == {REVISION_HISTORY_LIMIT}"),
+        format!(
+            "has(object.spec.revisionHistoryLimit) && object.spec.revisionHistoryLimit == {REVISION_HISTORY_LIMIT}"
+        ),
         "revisionHistoryLimit is 3",
     )]
 }

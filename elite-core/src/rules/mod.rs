@@ -26,7 +26,7 @@ use std::fmt;
 use crate::facts::{Source, Stated, WorkloadFacts};
 use crate::pointer::Pointer;
 
-pub use durability::{is_credential, SWALLOWED_ERRORS_RE};
+pub use durability::{SWALLOWED_ERRORS_RE, is_credential};
 pub use ha::pdb_cel;
 pub use id::RuleId;
 pub use meta::{REVISION_HISTORY_LIMIT, unpinned};
@@ -269,11 +269,23 @@ pub struct Judgement {
 impl Judgement {
     /// Records a violation at `at`.
     pub fn fail(&mut self, at: &Pointer, message: impl Into<String>) {
-        self.violations.push(Violation { rule: self.rule, check: None, at: at.clone(), message: message.into(), door: self.door });
+        self.violations.push(Violation {
+            rule: self.rule,
+            check: None,
+            at: at.clone(),
+            message: message.into(),
+            door: self.door,
+        });
     }
     /// Records a violation of the named part `check` of the rule at `at`.
     pub fn fail_check(&mut self, at: &Pointer, check: &'static str, message: impl Into<String>) {
-        self.violations.push(Violation { rule: self.rule, check: Some(check), at: at.clone(), message: message.into(), door: self.door });
+        self.violations.push(Violation {
+            rule: self.rule,
+            check: Some(check),
+            at: at.clone(),
+            message: message.into(),
+            door: self.door,
+        });
     }
     /// Records that the facts cannot decide this rule.
     pub fn undecidable(&mut self, why: impl Into<String>) {

@@ -26,7 +26,9 @@ pub const OBS_1: Rule = Rule {
         let annotated = a.get("prometheus.io/scrape").map(String::as_str) == Some("true")
             && a.get("prometheus.io/port").map(String::as_str) == Some(METRICS_PORT.to_string().as_str());
         if !annotated {
-            j.undecidable("no prometheus.io annotations for port 9090; a PodMonitor may scrape it (not visible on the workload)");
+            j.undecidable(
+                "no prometheus.io annotations for port 9090; a PodMonitor may scrape it (not visible on the workload)",
+            );
         }
     }),
     cel: None,

@@ -26,11 +26,18 @@ pub const PRIO_1: Rule = Rule {
     check: Some(|f: &WorkloadFacts, j: &mut Judgement| match &f.priority_class.value {
         None => j.fail(
             &f.priority_class.at,
-            if f.source == crate::facts::Source::Declaration { "no `priority` is stated" } else { "no priorityClassName is set" },
+            if f.source == crate::facts::Source::Declaration {
+                "no `priority` is stated"
+            } else {
+                "no priorityClassName is set"
+            },
         ),
         Some(p) if Priority::from_class_name(p).is_none() => j.fail(
             &f.priority_class.at,
-            format!("priorityClassName `{}` is not one of vixens-critical, vixens-high, vixens-medium, vixens-low", crate::names::printable(p)),
+            format!(
+                "priorityClassName `{}` is not one of vixens-critical, vixens-high, vixens-medium, vixens-low",
+                crate::names::printable(p)
+            ),
         ),
         Some(_) => {}
     }),
@@ -53,9 +60,15 @@ pub const PRIO_2: Rule = Rule {
         (_, Some(p)) if p.is_elite() => {}
         (_, Some(p)) => j.fail(
             &f.priority_class.at,
-            format!("priority is {} ({}); an Elite app must use vixens-critical or vixens-high", p.name(), p.class_name()),
+            format!(
+                "priority is {} ({}); an Elite app must use vixens-critical or vixens-high",
+                p.name(),
+                p.class_name()
+            ),
         ),
-        (None, None) => j.fail(&f.priority_class.at, "no priority class: an Elite app must use vixens-critical or vixens-high"),
+        (None, None) => {
+            j.fail(&f.priority_class.at, "no priority class: an Elite app must use vixens-critical or vixens-high")
+        }
         (Some(other), None) => j.fail(
             &f.priority_class.at,
             format!("priority class `{}` is not vixens-critical or vixens-high", crate::names::printable(other)),
@@ -83,7 +96,9 @@ pub const PRIO_3: Rule = Rule {
         let at = &f.priority_class.at;
         match (role, p) {
             (Role::CoreInfra, Priority::Critical) => {}
-            (Role::CoreInfra, p) => j.fail(at, format!("role core-infra must use vixens-critical, found {}", p.class_name())),
+            (Role::CoreInfra, p) => {
+                j.fail(at, format!("role core-infra must use vixens-critical, found {}", p.class_name()))
+            }
             (r, Priority::Critical) => {
                 j.fail(at, format!("vixens-critical is reserved for core-infra, but the role is {}", r.as_str()))
             }
@@ -99,7 +114,8 @@ pub const PRIO_3: Rule = Rule {
 /// Whether the workload is MinIO, the backup target: named `minio`, or its main container runs
 /// a MinIO image (recognized by the repository's last path component, wherever it is hosted).
 pub fn is_minio(f: &WorkloadFacts) -> bool {
-    f.name.value == MINIO_REPOSITORY_NAME || f.main().is_some_and(|m| super::patterns::minio_image().is_match(&m.image.value))
+    f.name.value == MINIO_REPOSITORY_NAME
+        || f.main().is_some_and(|m| super::patterns::minio_image().is_match(&m.image.value))
 }
 
 pub const PRIO_4: Rule = Rule {

@@ -53,7 +53,10 @@ pub const PROBE_2: Rule = Rule {
             {
                 j.fail(
                     &c.liveness.at.push("failureThreshold"),
-                    format!("container `{}` has liveness failureThreshold {}; it must be 3", c.name.value, p.failure_threshold),
+                    format!(
+                        "container `{}` has liveness failureThreshold {}; it must be 3",
+                        c.name.value, p.failure_threshold
+                    ),
                 );
             }
         }
@@ -77,7 +80,9 @@ pub const PROBE_3: Rule = Rule {
         manifest: "add a startupProbe with initialDelaySeconds + periodSeconds × failureThreshold ≤ 180 (e.g. 10 × 18)",
     },
     check: Some(|f, j| {
-        let Some(runtime) = j.stated(&f.runtime, "no `runtime` is stated: it decides whether the app needs a startupProbe") else {
+        let Some(runtime) =
+            j.stated(&f.runtime, "no `runtime` is stated: it decides whether the app needs a startupProbe")
+        else {
             return;
         };
         if !runtime.value.is_heavy() {
@@ -98,7 +103,11 @@ pub const PROBE_3: Rule = Rule {
             Some(_) => {}
             None => j.fail(
                 &main.startup.at,
-                format!("runtime {} is heavy and container `{}` has no startupProbe", runtime.value.name(), main.name.value),
+                format!(
+                    "runtime {} is heavy and container `{}` has no startupProbe",
+                    runtime.value.name(),
+                    main.name.value
+                ),
             ),
         }
     }),
@@ -124,8 +133,11 @@ pub const PROBE_4: Rule = Rule {
                     continue;
                 };
                 if !port_declared(&c.ports, port) {
-                    let declared: Vec<String> =
-                        c.ports.iter().map(|(n, p)| n.as_ref().map_or(p.to_string(), |n| format!("{n} ({p})"))).collect();
+                    let declared: Vec<String> = c
+                        .ports
+                        .iter()
+                        .map(|(n, p)| n.as_ref().map_or(p.to_string(), |n| format!("{n} ({p})")))
+                        .collect();
                     j.fail(
                         &probe.at,
                         format!(
@@ -151,7 +163,9 @@ fn probe_1_cel() -> Vec<Cel> {
 
 fn probe_2_cel() -> Vec<Cel> {
     vec![cel(
-        format!("variables.containers.all(c, !has(c.livenessProbe) || !has(c.livenessProbe.failureThreshold) || c.livenessProbe.failureThreshold == 0 || c.livenessProbe.failureThreshold == {LIVENESS_FAILURE_THRESHOLD})"),
+        format!(
+            "variables.containers.all(c, !has(c.livenessProbe) || !has(c.livenessProbe.failureThreshold) || c.livenessProbe.failureThreshold == 0 || c.livenessProbe.failureThreshold == {LIVENESS_FAILURE_THRESHOLD})"
+        ),
         "liveness failureThreshold is 3",
     )]
 }

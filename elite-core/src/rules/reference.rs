@@ -10,7 +10,10 @@ use crate::model::{BackupProfile, Priority, Size};
 
 /// What each stage means, in the order the reference explains them.
 const STAGES: [(Stage, &str); 6] = [
-    (Stage::Compile, "`#[elite]` rejects the declaration: the build fails with the rule id on the offending tokens. `AppBuilder::build` and `elite check` run the same check at run time."),
+    (
+        Stage::Compile,
+        "`#[elite]` rejects the declaration: the build fails with the rule id on the offending tokens. `AppBuilder::build` and `elite check` run the same check at run time.",
+    ),
     (
         Stage::Construction,
         "no declaration can break it: the generator writes the part the rule judges; tests break that part by hand and check the rule notices.",
@@ -69,10 +72,19 @@ pub fn markdown(tests: &BTreeMap<String, Vec<String>>) -> String {
     );
     s.push_str(INTRO);
     s.push_str("\n## Tables\n\n### Sizes (SIZE)\n\n| size | CPU request / limit | memory request / limit | for |\n|---|---|---|---|\n");
-    let uses = ["sidecars and init containers", "Go/Rust apps, static tools", "Python/Node web apps", "databases, heavy apps"];
+    let uses =
+        ["sidecars and init containers", "Go/Rust apps, static tools", "Python/Node web apps", "databases, heavy apps"];
     for (size, for_) in Size::PRESETS.iter().zip(uses) {
         let r = size.resources();
-        let _ = writeln!(s, "| {} | {} / {} | {} / {} | {for_} |", size.name(), r.cpu_request, r.cpu_limit, r.memory_request, r.memory_limit);
+        let _ = writeln!(
+            s,
+            "| {} | {} / {} | {} / {} | {for_} |",
+            size.name(),
+            r.cpu_request,
+            r.cpu_limit,
+            r.memory_request,
+            r.memory_limit
+        );
     }
     let (lo, hi) = crate::model::CUSTOM_CPU_REQUEST_PERCENT;
     let _ = writeln!(s, "| Custom | {lo}%–{hi}% of the limit / any | equal / equal | what no preset fits |");
@@ -94,11 +106,17 @@ pub fn markdown(tests: &BTreeMap<String, Vec<String>>) -> String {
         ("host-path", "hostPath volumes"),
         ("host-ports", "hostPort (any but 0)"),
         ("apparmor", "an AppArmor profile other than RuntimeDefault or Localhost"),
-        ("selinux", "an SELinux type outside container_t, container_init_t, container_kvm_t, container_engine_t; any SELinux user or role"),
+        (
+            "selinux",
+            "an SELinux type outside container_t, container_init_t, container_kvm_t, container_engine_t; any SELinux user or role",
+        ),
         ("proc-mount", "a procMount other than Default"),
         ("seccomp", "no seccomp profile, or one other than RuntimeDefault or Localhost"),
         ("sysctls", "sysctls outside the safe set"),
-        ("volume-types", "volumes other than configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret"),
+        (
+            "volume-types",
+            "volumes other than configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret",
+        ),
         ("privilege-escalation", "allowPrivilegeEscalation other than false"),
         ("run-as-non-root", "runAsNonRoot other than true, runAsUser 0"),
     ];
@@ -108,8 +126,15 @@ pub fn markdown(tests: &BTreeMap<String, Vec<String>>) -> String {
     }
     s.push_str("\n### Exceptions\n\n| `exception(...)` | relaxes | namespace's Pod Security level |\n|---|---|---|\n");
     for kind in crate::model::ExceptionKind::ALL {
-        let relaxes: Vec<String> = kind.relaxes().iter().map(|(r, c)| c.map_or_else(|| r.to_string(), |c| format!("{r}/{c}"))).collect();
-        let _ = writeln!(s, "| `{}` | {} | {} |", kind.as_str().replace('-', "_"), relaxes.join(", "), kind.pss_level().as_str());
+        let relaxes: Vec<String> =
+            kind.relaxes().iter().map(|(r, c)| c.map_or_else(|| r.to_string(), |c| format!("{r}/{c}"))).collect();
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} |",
+            kind.as_str().replace('-', "_"),
+            relaxes.join(", "),
+            kind.pss_level().as_str()
+        );
     }
     s.push_str("\n## Decisions\n\nWhere the source document is unclear or contradicts itself, the catalog does what users would expect:\n\n");
     for d in DECISIONS {
@@ -119,7 +144,9 @@ pub fn markdown(tests: &BTreeMap<String, Vec<String>>) -> String {
     for (stage, what) in STAGES {
         let _ = writeln!(s, "- **{}**: {what}", stage.label());
     }
-    s.push_str("\nEvery rule judged on one workload is also re-checked by the generator on every app before it writes.\n\n");
+    s.push_str(
+        "\nEvery rule judged on one workload is also re-checked by the generator on every app before it writes.\n\n",
+    );
     s.push_str("| id | rule | severity | enforced | tested by |\n|---|---|---|---|---|\n");
     for r in CATALOG {
         let stages = r.enforced_at().iter().map(|s| s.label()).collect::<Vec<_>>().join(", ");

@@ -9,7 +9,7 @@
 use super::{Hint, Judgement, Rule, RuleId, Severity, Stage::*};
 use crate::facts::{ContainerFacts, WorkloadFacts};
 use crate::pod::ContainerRole;
-use crate::rules::cel::{Cel, annotation, cel_check, cel, inherited_security, strings};
+use crate::rules::cel::{Cel, annotation, cel, cel_check, inherited_security, strings};
 
 /// The named parts of SEC-1: the controls of Pod Security "restricted" (baseline included).
 pub mod checks {
@@ -123,7 +123,9 @@ pub const APPARMOR_ANNOTATION: &str = "container.apparmor.security.beta.kubernet
 /// Whether a declared exception relaxes `check` of `rule` for container `c` (the main container
 /// only: the durability containers never need one).
 fn relaxed(f: &WorkloadFacts, c: &ContainerFacts, rule: RuleId, check: Option<&str>) -> bool {
-    c.role == ContainerRole::Main && c.lifecycle == crate::pod::Lifecycle::Regular && f.exceptions.iter().any(|e| e.value.0.relaxes_check(rule, check))
+    c.role == ContainerRole::Main
+        && c.lifecycle == crate::pod::Lifecycle::Regular
+        && f.exceptions.iter().any(|e| e.value.0.relaxes_check(rule, check))
 }
 
 /// Fails the declared exceptions relaxing `rule` that give no reason.
@@ -171,7 +173,11 @@ pub const SEC_1: Rule = Rule {
         }
         for v in &f.volumes {
             if v.kind == "hostPath" {
-                j.fail_check(&v.name.at, HOST_PATH, format!("volume `{}` is a hostPath: it reaches the node's filesystem", v.name.value));
+                j.fail_check(
+                    &v.name.at,
+                    HOST_PATH,
+                    format!("volume `{}` is a hostPath: it reaches the node's filesystem", v.name.value),
+                );
             } else if !v.kind.is_empty() && !ALLOWED_VOLUME_TYPES.contains(&v.kind.as_str()) {
                 j.fail_check(
                     &v.name.at,
@@ -180,7 +186,8 @@ pub const SEC_1: Rule = Rule {
                 );
             }
         }
-        let unsafe_sysctls: Vec<&String> = pod.sysctls.value.iter().filter(|s| !SAFE_SYSCTLS.contains(&s.as_str())).collect();
+        let unsafe_sysctls: Vec<&String> =
+            pod.sysctls.value.iter().filter(|s| !SAFE_SYSCTLS.contains(&s.as_str())).collect();
         if !unsafe_sysctls.is_empty() {
             let names: Vec<String> = unsafe_sysctls.iter().map(|s| crate::names::printable(s)).collect();
             j.fail_check(&pod.sysctls.at, SYSCTLS, format!("the pod sets unsafe sysctls: {}", names.join(", ")));
@@ -189,10 +196,18 @@ pub const SEC_1: Rule = Rule {
             j.fail_check(&pod.security.at, SELINUX, "the pod sets a custom SELinux type, user or role");
         }
         if !profile_ok(&ps.apparmor) {
-            j.fail_check(&pod.security.at, APPARMOR, format!("the pod's AppArmor profile is {}", ps.apparmor.as_deref().unwrap_or_default()));
+            j.fail_check(
+                &pod.security.at,
+                APPARMOR,
+                format!("the pod's AppArmor profile is {}", ps.apparmor.as_deref().unwrap_or_default()),
+            );
         }
         if !profile_ok(&ps.seccomp_profile) {
-            j.fail_check(&pod.security.at, SECCOMP, format!("the pod's seccomp profile is {}", ps.seccomp_profile.as_deref().unwrap_or_default()));
+            j.fail_check(
+                &pod.security.at,
+                SECCOMP,
+                format!("the pod's seccomp profile is {}", ps.seccomp_profile.as_deref().unwrap_or_default()),
+            );
         }
         if ps.run_as_non_root == Some(false) {
             j.fail_check(&pod.security.at, RUN_AS_NON_ROOT, "the pod sets runAsNonRoot: false");
@@ -205,7 +220,11 @@ pub const SEC_1: Rule = Rule {
             let name = &c.name.value;
             let at = &c.security.at;
             let addable: Vec<&str> = if relaxed(f, c, RuleId::Sec1, Some(CAPABILITIES)) {
-                f.exceptions.iter().flat_map(|e| e.value.0.added_capabilities().iter().copied()).chain([ADDABLE_CAPABILITY]).collect()
+                f.exceptions
+                    .iter()
+                    .flat_map(|e| e.value.0.added_capabilities().iter().copied())
+                    .chain([ADDABLE_CAPABILITY])
+                    .collect()
             } else {
                 vec![ADDABLE_CAPABILITY]
             };
@@ -215,7 +234,14 @@ pub const SEC_1: Rule = Rule {
             }
             if !added.is_empty() {
                 let names: Vec<String> = added.iter().map(|a| crate::names::printable(a)).collect();
-                j.fail_check(at, CAPABILITIES, format!("container `{name}` adds capabilities {}; only {ADDABLE_CAPABILITY} may be added", names.join(", ")));
+                j.fail_check(
+                    at,
+                    CAPABILITIES,
+                    format!(
+                        "container `{name}` adds capabilities {}; only {ADDABLE_CAPABILITY} may be added",
+                        names.join(", ")
+                    ),
+                );
             }
             let mut fail = |check: &'static str, message: String| {
                 if !relaxed(f, c, RuleId::Sec1, Some(check)) {
@@ -234,24 +260,44 @@ pub const SEC_1: Rule = Rule {
                 }
             }
             if !profile_ok(&s.apparmor) {
-                fail(APPARMOR, format!("container `{name}` has the AppArmor profile {}", s.apparmor.as_deref().unwrap_or_default()));
+                fail(
+                    APPARMOR,
+                    format!(
+                        "container `{name}` has the AppArmor profile {}",
+                        s.apparmor.as_deref().unwrap_or_default()
+                    ),
+                );
             }
             if !selinux_ok(&s.selinux_type) || s.selinux_user_or_role {
                 fail(SELINUX, format!("container `{name}` sets a custom SELinux type, user or role"));
             }
             if s.proc_mount.as_deref().is_some_and(|m| m != "Default") {
-                fail(PROC_MOUNT, format!("container `{name}` sets procMount {}", s.proc_mount.as_deref().unwrap_or_default()));
+                fail(
+                    PROC_MOUNT,
+                    format!("container `{name}` sets procMount {}", s.proc_mount.as_deref().unwrap_or_default()),
+                );
             }
             match s.seccomp_profile.as_deref() {
                 Some(t) if PROFILE_TYPES.contains(&t) => {}
-                Some(t) => fail(SECCOMP, format!("container `{name}` has the seccomp profile {t}; it must be RuntimeDefault or Localhost")),
-                None => fail(SECCOMP, format!("container `{name}` sets no seccomp profile (nor does the pod); it must be RuntimeDefault or Localhost")),
+                Some(t) => fail(
+                    SECCOMP,
+                    format!("container `{name}` has the seccomp profile {t}; it must be RuntimeDefault or Localhost"),
+                ),
+                None => fail(
+                    SECCOMP,
+                    format!(
+                        "container `{name}` sets no seccomp profile (nor does the pod); it must be RuntimeDefault or Localhost"
+                    ),
+                ),
             }
             if s.allow_privilege_escalation != Some(false) {
                 fail(PRIVILEGE_ESCALATION, format!("container `{name}` does not set allowPrivilegeEscalation: false"));
             }
             if s.run_as_non_root != Some(true) {
-                fail(RUN_AS_NON_ROOT, format!("container `{name}` may run as root: runAsNonRoot is not true (on it or on the pod)"));
+                fail(
+                    RUN_AS_NON_ROOT,
+                    format!("container `{name}` may run as root: runAsNonRoot is not true (on it or on the pod)"),
+                );
             } else if s.run_as_user == Some(0) && ps.run_as_user != Some(0) {
                 fail(RUN_AS_NON_ROOT, format!("container `{name}` sets runAsUser: 0 (root)"));
             }
@@ -276,7 +322,10 @@ pub const SEC_2: Rule = Rule {
     check: Some(|f, j| {
         for c in f.containers.iter().filter(|c| c.is_helper()) {
             if c.security.value.read_only_root_filesystem != Some(true) {
-                j.fail(&c.security.at, format!("container `{}` does not set readOnlyRootFilesystem: true", c.name.value));
+                j.fail(
+                    &c.security.at,
+                    format!("container `{}` does not set readOnlyRootFilesystem: true", c.name.value),
+                );
             }
         }
     }),
@@ -300,7 +349,13 @@ pub const SEC_3: Rule = Rule {
         reasons(f, j, RuleId::Sec3);
         for c in f.containers.iter().filter(|c| !c.is_helper()) {
             if c.security.value.read_only_root_filesystem != Some(true) && !relaxed(f, c, RuleId::Sec3, None) {
-                j.fail(&c.security.at, format!("container `{}` can write to its root filesystem (readOnlyRootFilesystem is not true)", c.name.value));
+                j.fail(
+                    &c.security.at,
+                    format!(
+                        "container `{}` can write to its root filesystem (readOnlyRootFilesystem is not true)",
+                        c.name.value
+                    ),
+                );
             }
         }
     }),
@@ -330,9 +385,11 @@ pub const SEC_4: Rule = Rule {
             );
         }
         match pod.service_account.value.as_deref() {
-            None | Some("") | Some("default") => {
-                j.fail_check(&pod.service_account.at, SERVICE_ACCOUNT, "the pod runs under the namespace's `default` ServiceAccount; give the app its own")
-            }
+            None | Some("") | Some("default") => j.fail_check(
+                &pod.service_account.at,
+                SERVICE_ACCOUNT,
+                "the pod runs under the namespace's `default` ServiceAccount; give the app its own",
+            ),
             Some(_) => {}
         }
     }),
@@ -378,15 +435,25 @@ fn sec_1_cel() -> Vec<Cel> {
     vec![
         cel_check(
             HOST_PROCESS,
-            format!("{} != true && variables.containers.all(c, {} != true)", pod_field("windowsOptions.hostProcess"), field("c", "windowsOptions.hostProcess")),
+            format!(
+                "{} != true && variables.containers.all(c, {} != true)",
+                pod_field("windowsOptions.hostProcess"),
+                field("c", "windowsOptions.hostProcess")
+            ),
             "no Windows host process",
         ),
         cel_check(
             HOST_NAMESPACES,
-            format!("!(has({pod}.hostNetwork) && {pod}.hostNetwork == true) && !(has({pod}.hostPID) && {pod}.hostPID == true) && !(has({pod}.hostIPC) && {pod}.hostIPC == true)"),
+            format!(
+                "!(has({pod}.hostNetwork) && {pod}.hostNetwork == true) && !(has({pod}.hostPID) && {pod}.hostPID == true) && !(has({pod}.hostIPC) && {pod}.hostIPC == true)"
+            ),
             "the pod does not share the node's network, PID or IPC namespace",
         ),
-        cel_check(PRIVILEGED, format!("variables.containers.all(c, {} != true)", field("c", "privileged")), "no container is privileged"),
+        cel_check(
+            PRIVILEGED,
+            format!("variables.containers.all(c, {} != true)", field("c", "privileged")),
+            "no container is privileged",
+        ),
         cel_check(
             CAPABILITIES,
             format!(
@@ -411,7 +478,11 @@ fn sec_1_cel() -> Vec<Cel> {
             ),
             "AppArmor profiles are RuntimeDefault or Localhost",
         ),
-        cel_check(SELINUX, format!("{} && variables.containers.all(c, {})", selinux(pod), selinux("c")), "no custom SELinux type, user or role"),
+        cel_check(
+            SELINUX,
+            format!("{} && variables.containers.all(c, {})", selinux(pod), selinux("c")),
+            "no custom SELinux type, user or role",
+        ),
         cel_check(
             PROC_MOUNT,
             format!("variables.containers.all(c, {p} == null || {p} == 'Default')", p = field("c", "procMount")),
@@ -427,7 +498,11 @@ fn sec_1_cel() -> Vec<Cel> {
             format!("{s} == null || {s}.all(x, x.name in {})", strings(SAFE_SYSCTLS), s = pod_field("sysctls")),
             "only safe sysctls",
         ),
-        cel_check(VOLUME_TYPES, no_volume(&DISALLOWED_VOLUME_TYPES), "volumes are of the types restricted allows (an NFS share is a PersistentVolume and its claim)"),
+        cel_check(
+            VOLUME_TYPES,
+            no_volume(&DISALLOWED_VOLUME_TYPES),
+            "volumes are of the types restricted allows (an NFS share is a PersistentVolume and its claim)",
+        ),
         cel_check(
             PRIVILEGE_ESCALATION,
             format!("variables.containers.all(c, {} == false)", field("c", "allowPrivilegeEscalation")),
@@ -455,7 +530,10 @@ fn sec_2_cel() -> Vec<Cel> {
 }
 
 fn sec_3_cel() -> Vec<Cel> {
-    vec![cel(format!("variables.mains.all(c, {} == true)", field("c", "readOnlyRootFilesystem")), "the app's container runs with readOnlyRootFilesystem: true")]
+    vec![cel(
+        format!("variables.mains.all(c, {} == true)", field("c", "readOnlyRootFilesystem")),
+        "the app's container runs with readOnlyRootFilesystem: true",
+    )]
 }
 
 fn sec_4_cel() -> Vec<Cel> {
@@ -463,7 +541,10 @@ fn sec_4_cel() -> Vec<Cel> {
     vec![
         cel_check(
             TOKEN,
-            format!("(has({pod}.automountServiceAccountToken) && {pod}.automountServiceAccountToken == false) || '{}' in variables.annotations", annotation("api-access")),
+            format!(
+                "(has({pod}.automountServiceAccountToken) && {pod}.automountServiceAccountToken == false) || '{}' in variables.annotations",
+                annotation("api-access")
+            ),
             "the ServiceAccount token is not mounted, unless the workload states its API access",
         ),
         cel_check(

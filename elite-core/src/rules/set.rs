@@ -42,38 +42,74 @@ pub fn check_set(apps: &[AppSpec], platform: &Platform, door: Door) -> Vec<AppVi
         if pod::uses_s3(&app.durability) {
             let prefix = pod_names::s3_prefix(app);
             if let Some(other) = prefixes.insert(prefix.clone(), &app.name) {
-                fail(app, RuleId::Dur5, pointer!("name"), format!("S3 prefix `{prefix}` is also used by app `{other}`"));
+                fail(
+                    app,
+                    RuleId::Dur5,
+                    pointer!("name"),
+                    format!("S3 prefix `{prefix}` is also used by app `{other}`"),
+                );
             }
         }
         for env in Environment::ALL {
             let Some(host) = platform.host(app, *env) else { continue };
             if let Err(e) = Format::Dns1123Subdomain.check(&host) {
-                fail(app, RuleId::Decl, pointer!("ingress", "subdomain"), format!("the {} host `{}` is not a DNS-1123 subdomain: {e}", env.as_str(), names::printable(&host)));
+                fail(
+                    app,
+                    RuleId::Decl,
+                    pointer!("ingress", "subdomain"),
+                    format!("the {} host `{}` is not a DNS-1123 subdomain: {e}", env.as_str(), names::printable(&host)),
+                );
             } else if let Some(label) = host.split('.').find(|l| l.len() > 63) {
-                fail(app, RuleId::Decl, pointer!("ingress", "subdomain"), format!("the {} host `{host}` has the label `{label}`, longer than 63 characters", env.as_str()));
+                fail(
+                    app,
+                    RuleId::Decl,
+                    pointer!("ingress", "subdomain"),
+                    format!("the {} host `{host}` has the label `{label}`, longer than 63 characters", env.as_str()),
+                );
             }
             if let Some(other) = hosts.insert(host.clone(), &app.name)
                 && other != app.name
             {
-                fail(app, RuleId::Decl, pointer!("ingress", "subdomain"), format!("the {} host `{host}` is also app `{other}`'s", env.as_str()));
+                fail(
+                    app,
+                    RuleId::Decl,
+                    pointer!("ingress", "subdomain"),
+                    format!("the {} host `{host}` is also app `{other}`'s", env.as_str()),
+                );
             }
         }
         if !platform.categories.contains_key(&app.category) {
-            fail(app, RuleId::Decl, pointer!("category"), format!("category {} has no folder in the platform file", app.category));
+            fail(
+                app,
+                RuleId::Decl,
+                pointer!("category"),
+                format!("category {} has no folder in the platform file", app.category),
+            );
         }
     }
     // A connection one app declares to another of the set is blocked unless the other allows
     // it: both NetworkPolicies must say so. A durable app's S3 endpoint counts as declared.
     for app in apps {
-        let mut wanted: Vec<(crate::model::Access, crate::pointer::Pointer, String)> =
-            app.egress.iter().enumerate().map(|(i, a)| (a.clone(), pointer!("egress", i), format!("egress `{a}`"))).collect();
+        let mut wanted: Vec<(crate::model::Access, crate::pointer::Pointer, String)> = app
+            .egress
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.clone(), pointer!("egress", i), format!("egress `{a}`")))
+            .collect();
         if pod::uses_s3(&app.durability) {
-            wanted.push((platform.s3.clone(), pointer!("durability"), format!("its S3 endpoint `{}` (replication and restore)", platform.s3)));
+            wanted.push((
+                platform.s3.clone(),
+                pointer!("durability"),
+                format!("its S3 endpoint `{}` (replication and restore)", platform.s3),
+            ));
         }
         for (access, at, what) in wanted {
             let crate::model::Peer::App { namespace, name } = &access.peer else { continue };
             let Some(target) = apps.iter().find(|b| b.namespace() == namespace && &b.name == name) else { continue };
-            let allowed = target.allow_from.iter().any(|r| r.peer.covers_app(app.namespace(), &app.name) && r.allows_ports(&access.ports));
+            let allowed = target
+                .allow_from
+                .iter()
+                .any(|r| r.peer.covers_app(app.namespace(), &app.name) && r.allows_ports(&access.ports));
             if !allowed {
                 fail(
                     app,
@@ -84,7 +120,11 @@ pub fn check_set(apps: &[AppSpec], platform: &Platform, door: Door) -> Vec<AppVi
                         target.name,
                         app.namespace(),
                         app.name,
-                        if access.ports.is_empty() { "every port".to_owned() } else { access.ports.iter().map(ToString::to_string).collect::<Vec<_>>().join(",") }
+                        if access.ports.is_empty() {
+                            "every port".to_owned()
+                        } else {
+                            access.ports.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+                        }
                     ),
                 );
             }
@@ -93,7 +133,15 @@ pub fn check_set(apps: &[AppSpec], platform: &Platform, door: Door) -> Vec<AppVi
     for (name, same) in by_name {
         if same.len() > 1 {
             for app in same {
-                fail(app, RuleId::Meta2, pointer!("name"), format!("{} apps are named `{name}`; app names must be unique (they name ArgoCD Applications)", by_name_len(apps, name)));
+                fail(
+                    app,
+                    RuleId::Meta2,
+                    pointer!("name"),
+                    format!(
+                        "{} apps are named `{name}`; app names must be unique (they name ArgoCD Applications)",
+                        by_name_len(apps, name)
+                    ),
+                );
             }
         }
     }

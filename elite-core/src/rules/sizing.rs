@@ -88,7 +88,12 @@ pub const SIZE_2: Rule = Rule {
             {
                 j.fail(
                     &c.resources.at,
-                    format!("{} requests {} of memory but is limited to {}; they must be equal", what(c), mem(req), mem(lim)),
+                    format!(
+                        "{} requests {} of memory but is limited to {}; they must be equal",
+                        what(c),
+                        mem(req),
+                        mem(lim)
+                    ),
                 );
             }
         }
@@ -119,9 +124,14 @@ pub const SIZE_3: Rule = Rule {
             if req >= lim {
                 j.fail(
                     &c.resources.at,
-                    format!("{} requests {req}m of CPU with a limit of {lim}m; the request must be below the limit", what(c)),
+                    format!(
+                        "{} requests {req}m of CPU with a limit of {lim}m; the request must be below the limit",
+                        what(c)
+                    ),
                 );
-            } else if preset_of(r).is_none() && (req128 * 100 < lim128 * u128::from(lo) || req128 * 100 > lim128 * u128::from(hi)) {
+            } else if preset_of(r).is_none()
+                && (req128 * 100 < lim128 * u128::from(lo) || req128 * 100 > lim128 * u128::from(hi))
+            {
                 j.fail(
                     &c.resources.at,
                     format!(
@@ -153,7 +163,10 @@ pub const SIZE_4: Rule = Rule {
     check: Some(|f, j| {
         for c in f.containers.iter().filter(|c| c.is_helper()) {
             if preset_of(&c.resources.value) != Some(Size::Micro) {
-                j.fail(&c.resources.at, format!("{} is not sized Micro (10m / 100m CPU, 128Mi / 128Mi memory)", what(c)));
+                j.fail(
+                    &c.resources.at,
+                    format!("{} is not sized Micro (10m / 100m CPU, 128Mi / 128Mi memory)", what(c)),
+                );
             }
         }
     }),

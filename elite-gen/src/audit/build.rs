@@ -26,7 +26,9 @@ const MAX_STDERR: u64 = 16 << 10;
 
 /// The command that builds a kustomization: `kustomize build`, else `kubectl kustomize`.
 fn kustomize() -> Option<Command> {
-    let on_path = |name: &str| std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()));
+    let on_path = |name: &str| {
+        std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
+    };
     let mut c = if on_path("kustomize") {
         let mut c = Command::new("kustomize");
         c.arg("build");
@@ -119,7 +121,12 @@ fn provenance(value: &serde_json::Value, wrapper: &Path) -> Provenance {
         .filter(|t| t["configuredBy"]["kind"].as_str().is_some_and(|k| k.starts_with("Patch")))
         .filter_map(configured_in)
         .collect();
-    let patch_files = transformations.iter().filter_map(configured_in).flat_map(|k| references(&k).files).filter(|f| super::walk::is_yaml(f)).collect();
+    let patch_files = transformations
+        .iter()
+        .filter_map(configured_in)
+        .flat_map(|k| references(&k).files)
+        .filter(|f| super::walk::is_yaml(f))
+        .collect();
     Provenance { origin, patch_files, patched_in }
 }
 
@@ -140,13 +147,17 @@ fn translate(built: &serde_json::Value, source: &serde_json::Value, pointer: &Po
     for token in pointer.tokens() {
         let next = match (b, s) {
             (serde_json::Value::Array(bs), serde_json::Value::Array(ss)) => {
-                let Some(item) = token.parse::<usize>().ok().and_then(|i| bs.get(i)) else { return Translated::Missing(out) };
+                let Some(item) = token.parse::<usize>().ok().and_then(|i| bs.get(i)) else {
+                    return Translated::Missing(out);
+                };
                 match item.get("name").and_then(|n| n.as_str()) {
                     Some(n) => match ss.iter().position(|x| x.get("name").and_then(|m| m.as_str()) == Some(n)) {
                         Some(i) => Some((item, &ss[i], i.to_string())),
                         None => return Translated::NewItem(n.to_owned()),
                     },
-                    None => token.parse::<usize>().ok().filter(|i| *i < ss.len()).map(|i| (item, &ss[i], i.to_string())),
+                    None => {
+                        token.parse::<usize>().ok().filter(|i| *i < ss.len()).map(|i| (item, &ss[i], i.to_string()))
+                    }
                 }
             }
             (serde_json::Value::Object(bm), serde_json::Value::Object(sm)) => match (bm.get(&token), sm.get(&token)) {
@@ -164,15 +175,21 @@ fn translate(built: &serde_json::Value, source: &serde_json::Value, pointer: &Po
 /// The line of a list item named `name` in a kustomization's inline patches, if one adds it.
 fn named_item_line(text: &str, name: &str) -> Option<usize> {
     let quoted = [format!("name: {name}"), format!("name: \"{name}\""), format!("name: '{name}'")];
-    text.lines().position(|l| {
-        let l = l.trim_start().trim_start_matches("- ").trim_end();
-        quoted.iter().any(|q| l == q)
-    }).map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches("- ").trim_end();
+            quoted.iter().any(|q| l == q)
+        })
+        .map(|i| i + 1)
 }
 
 /// The kustomization whose inline patch set the field at `pointer` (of those that patched the
 /// object, the one that names the deepest key of the pointer), and the line of that key in it.
-fn inline_patch<'a>(kustomizations: &'a [PathBuf], sources: &BTreeMap<PathBuf, Source>, pointer: &Pointer) -> Option<(&'a PathBuf, usize)> {
+fn inline_patch<'a>(
+    kustomizations: &'a [PathBuf],
+    sources: &BTreeMap<PathBuf, Source>,
+    pointer: &Pointer,
+) -> Option<(&'a PathBuf, usize)> {
     let keys: Vec<String> = pointer.tokens().filter(|t| t.parse::<usize>().is_err()).collect();
     let mut best: Option<(usize, &PathBuf, usize)> = None;
     for k in kustomizations.iter().rev() {
@@ -183,7 +200,9 @@ fn inline_patch<'a>(kustomizations: &'a [PathBuf], sources: &BTreeMap<PathBuf, S
             }
             let found = text.lines().position(|l| {
                 let l = l.trim_start().trim_start_matches("- ");
-                l.starts_with(&format!("{key}:")) || l.starts_with(&format!("\"{key}\":")) || l.contains(&format!("/{key}"))
+                l.starts_with(&format!("{key}:"))
+                    || l.starts_with(&format!("\"{key}\":"))
+                    || l.contains(&format!("/{key}"))
             });
             if let Some(line) = found {
                 best = Some((depth, k, line + 1));
@@ -193,7 +212,8 @@ fn inline_patch<'a>(kustomizations: &'a [PathBuf], sources: &BTreeMap<PathBuf, S
     }
     best.map(|(_, k, line)| (k, line)).or_else(|| {
         let k = kustomizations.last()?;
-        let line = sources.get(k).and_then(|s| s.objects.first()).map_or(0, |o| o.line_of(&elite_core::pointer!("patches")));
+        let line =
+            sources.get(k).and_then(|s| s.objects.first()).map_or(0, |o| o.line_of(&elite_core::pointer!("patches")));
         Some((k, line))
     })
 }
@@ -209,12 +229,15 @@ enum Ended {
 /// cannot be built (the caller reports it).
 pub fn build(dir: &Path, options: &Options, sink: &mut dyn Sink) -> Result<(), Unreadable> {
     let shown = dir.display().to_string();
-    let fail = |message: String| Err(Unreadable { file: shown.clone(), line: 0, problem: InputProblem::Build, message });
+    let fail =
+        |message: String| Err(Unreadable { file: shown.clone(), line: 0, problem: InputProblem::Build, message });
     if let Some(why) = unbuildable(dir) {
         return fail(why);
     }
     let Some(mut cmd) = kustomize() else {
-        return fail(format!("{shown} holds a kustomization: building it needs `kustomize` or `kubectl` on PATH (or audit its files alone with --no-build)"));
+        return fail(format!(
+            "{shown} holds a kustomization: building it needs `kustomize` or `kubectl` on PATH (or audit its files alone with --no-build)"
+        ));
     };
     let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
     let wrapper = match tempfile::tempdir() {
@@ -271,7 +294,8 @@ pub fn build(dir: &Path, options: &Options, sink: &mut dyn Sink) -> Result<(), U
     });
 
     let mut sources: BTreeMap<PathBuf, Source> = BTreeMap::new();
-    let cwd = if dir.is_relative() { std::env::current_dir().ok().and_then(|c| std::fs::canonicalize(c).ok()) } else { None };
+    let cwd =
+        if dir.is_relative() { std::env::current_dir().ok().and_then(|c| std::fs::canonicalize(c).ok()) } else { None };
     let display = |p: &Path| -> String {
         // A source file as the user named the folder: `<dir>/<relative to it>`; outside it,
         // relative to the current folder when the folder was named relatively.
@@ -318,31 +342,51 @@ pub fn build(dir: &Path, options: &Options, sink: &mut dyn Sink) -> Result<(), U
             {
                 return (display(k), line);
             }
-            let nearest = origin.as_ref().and_then(|o| sources.get(o)).and_then(|s| s.object(&kind, &name)).map_or(0, |o| match translate(&object.value, &o.value, pointer) {
-                Translated::Found(t) | Translated::Missing(t) => o.line_of(&t),
-                Translated::NewItem(_) => o.line_of(&elite_core::pointer!("spec", "template", "spec")),
-            });
+            let nearest =
+                origin.as_ref().and_then(|o| sources.get(o)).and_then(|s| s.object(&kind, &name)).map_or(0, |o| {
+                    match translate(&object.value, &o.value, pointer) {
+                        Translated::Found(t) | Translated::Missing(t) => o.line_of(&t),
+                        Translated::NewItem(_) => o.line_of(&elite_core::pointer!("spec", "template", "spec")),
+                    }
+                });
             (origin_file.clone(), nearest)
         };
         object_into(sink, &origin_file, &object, &locate);
     });
     let _ = done.send(result.is_ok());
-    let ended = watchdog.join().unwrap_or_else(|_| Ended::Failed(std::io::Error::other("the build's watchdog panicked")));
+    let ended =
+        watchdog.join().unwrap_or_else(|_| Ended::Failed(std::io::Error::other("the build's watchdog panicked")));
     let stderr = errors.join().unwrap_or_default();
     match ended {
         Ended::TimedOut => {
-            return fail(format!("kustomize did not finish building {shown} within {} s (a FIFO or a very slow file?); raise --build-timeout if the build is just large", timeout.as_secs()));
+            return fail(format!(
+                "kustomize did not finish building {shown} within {} s (a FIFO or a very slow file?); raise --build-timeout if the build is just large",
+                timeout.as_secs()
+            ));
         }
         Ended::Failed(e) => return fail(format!("cannot run kustomize: {e}")),
         Ended::Done(status) if !status.success() && result.is_ok() => {
-            let err = stderr.trim().trim_start_matches("Error: ").trim_start_matches("error: ").replace(&wrap.display().to_string(), &shown);
+            let err = stderr
+                .trim()
+                .trim_start_matches("Error: ")
+                .trim_start_matches("error: ")
+                .replace(&wrap.display().to_string(), &shown);
             return fail(format!("kustomize cannot build {shown}: {}", elite_core::names::printable_max(&err, 600)));
         }
         Ended::Done(_) => {}
     }
     if let Err(e) = result {
-        let problem = if matches!(e.kind, yaml::YamlErrorKind::Syntax(_) | yaml::YamlErrorKind::DuplicateKey { .. }) { InputProblem::Syntax } else { InputProblem::Limit };
-        return Err(Unreadable { file: shown.clone(), line: e.line, problem, message: format!("the build of {shown} ({objects} objects read): {e}") });
+        let problem = if matches!(e.kind, yaml::YamlErrorKind::Syntax(_) | yaml::YamlErrorKind::DuplicateKey { .. }) {
+            InputProblem::Syntax
+        } else {
+            InputProblem::Limit
+        };
+        return Err(Unreadable {
+            file: shown.clone(),
+            line: e.line,
+            problem,
+            message: format!("the build of {shown} ({objects} objects read): {e}"),
+        });
     }
     Ok(())
 }

@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use elite_core::audit::exceptions::grants_of;
-pub use elite_core::audit::exceptions::{EXCEPTION_ANNOTATION, GRANTED_RULES_ANNOTATION, Grant, exceptable, suppress, suppress_workload};
+pub use elite_core::audit::exceptions::{
+    EXCEPTION_ANNOTATION, GRANTED_RULES_ANNOTATION, Grant, exceptable, suppress, suppress_workload,
+};
 use elite_core::audit::yaml::{self, Limits};
 
 /// Why the granted exceptions cannot be read.

@@ -59,7 +59,12 @@ fn file(path: &Path, options: &Options, sink: &mut dyn Sink) {
     let name = path.display().to_string();
     match std::fs::File::open(path) {
         Ok(f) => read_into(sink, &name, f, &options.limits),
-        Err(e) => sink.unreadable(Unreadable { file: name.clone(), line: 0, problem: InputProblem::Unreadable, message: format!("cannot read {name}: {e}") }),
+        Err(e) => sink.unreadable(Unreadable {
+            file: name.clone(),
+            line: 0,
+            problem: InputProblem::Unreadable,
+            message: format!("cannot read {name}: {e}"),
+        }),
     }
 }
 
@@ -135,7 +140,9 @@ pub fn filter(a: &mut Audit, options: &Options) {
 }
 
 fn filter_workload(w: &mut Workload, options: &Options) {
-    w.findings.retain(|f| (options.include.is_empty() || options.include.contains(&f.rule)) && !options.exclude.contains(&f.rule));
+    w.findings.retain(|f| {
+        (options.include.is_empty() || options.include.contains(&f.rule)) && !options.exclude.contains(&f.rule)
+    });
     exceptions::suppress_workload(w, &options.grants);
 }
 
@@ -148,4 +155,3 @@ pub fn fails(a: &Audit, strict: bool, fail_on: Severity) -> bool {
     }
     s.fails(strict, fail_on)
 }
-

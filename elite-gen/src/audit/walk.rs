@@ -49,7 +49,12 @@ pub fn references(kustomization: &Path) -> References {
     let dir = kustomization.parent().unwrap_or(Path::new("."));
     let mut out = References::default();
     let Ok(f) = std::fs::File::open(kustomization) else { return out };
-    let limits = Limits { max_object_bytes: MAX_KUSTOMIZATION_BYTES as usize, max_nodes: 100_000, max_depth: 32, max_documents: 4 };
+    let limits = Limits {
+        max_object_bytes: MAX_KUSTOMIZATION_BYTES as usize,
+        max_nodes: 100_000,
+        max_depth: 32,
+        max_documents: 4,
+    };
     let mut objects = Vec::new();
     let _ = yaml::read(std::io::Read::take(f, MAX_KUSTOMIZATION_BYTES), &limits, |o| objects.push(o));
     for o in objects {
@@ -59,7 +64,9 @@ pub fn references(kustomization: &Path) -> References {
             entries.extend(o.value[key].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)));
         }
         for key in ["patches", "patchesJson6902"] {
-            entries.extend(o.value[key].as_array().into_iter().flatten().filter_map(|v| v["path"].as_str().map(str::to_owned)));
+            entries.extend(
+                o.value[key].as_array().into_iter().flatten().filter_map(|v| v["path"].as_str().map(str::to_owned)),
+            );
         }
         for e in entries {
             let p = normalize(&dir.join(&e));
@@ -124,7 +131,12 @@ pub fn is_yaml(p: &Path) -> bool {
 }
 
 fn unreadable(sink: &mut dyn Sink, file: &Path, message: String) {
-    sink.unreadable(Unreadable { file: file.display().to_string(), line: 0, problem: InputProblem::Unreadable, message });
+    sink.unreadable(Unreadable {
+        file: file.display().to_string(),
+        line: 0,
+        problem: InputProblem::Unreadable,
+        message,
+    });
 }
 
 /// What to audit under `paths`; paths that cannot be read are reported to `sink`.

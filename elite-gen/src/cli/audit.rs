@@ -118,7 +118,12 @@ pub fn run(args: &AuditArgs, config: Option<&Path>) -> ExitCode {
         Format::Json => audit::Format::Json,
         Format::Sarif => audit::Format::Sarif,
     };
-    let sarif = SarifOptions { version: env!("CARGO_PKG_VERSION").into(), root: repository_root(), rules_url: RULES_URL.into(), base: std::env::current_dir().ok() };
+    let sarif = SarifOptions {
+        version: env!("CARGO_PKG_VERSION").into(),
+        root: repository_root(),
+        rules_url: RULES_URL.into(),
+        base: std::env::current_dir().ok(),
+    };
     let stdout = std::io::stdout();
     let mut writer = audit::Writer::new(std::io::BufWriter::new(stdout.lock()), format, sarif);
     audit_into(&args.paths, &options, &mut writer);

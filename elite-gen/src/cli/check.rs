@@ -97,13 +97,26 @@ pub fn check(c: &CheckArgs, _args: &Args) -> ExitCode {
     match c.format {
         Format::Table => {
             for (f, d, x) in &findings {
-                println!("{f}:{}: [{}] app `{}`: {} (at {}); hint: {}", x.line, x.violation.id(), d.spec.name, x.violation.message, x.violation.at, x.violation.hint());
+                println!(
+                    "{f}:{}: [{}] app `{}`: {} (at {}); hint: {}",
+                    x.line,
+                    x.violation.id(),
+                    d.spec.name,
+                    x.violation.message,
+                    x.violation.at,
+                    x.violation.hint()
+                );
             }
             for (f, line, m) in &r.errors {
                 println!("{f}:{line}: invalid description: {m}");
             }
             let failing = r.apps.iter().filter(|(_, d)| !description::check(d).is_empty()).count();
-            println!("{} apps checked, {} breaking rules, {} invalid descriptions", r.apps.len(), failing, r.errors.len());
+            println!(
+                "{} apps checked, {} breaking rules, {} invalid descriptions",
+                r.apps.len(),
+                failing,
+                r.errors.len()
+            );
         }
         Format::Json => {
             let doc = json!({
@@ -157,7 +170,11 @@ pub fn render(rr: &RenderArgs, args: &Args) -> ExitCode {
     if !problems.is_empty() {
         eprintln!("error: {} problem(s) in the apps; nothing was written:", problems.len());
         for p in &problems {
-            let at = r.apps.iter().find(|(_, d)| d.spec.name == p.app).map(|(f, d)| format!("{f}:{}", d.lines.line_of(&p.violation.at)));
+            let at = r
+                .apps
+                .iter()
+                .find(|(_, d)| d.spec.name == p.app)
+                .map(|(f, d)| format!("{f}:{}", d.lines.line_of(&p.violation.at)));
             eprintln!("  {}{p}", at.map(|a| format!("{a}: ")).unwrap_or_default());
         }
         return ExitCode::from(FINDINGS);
@@ -168,7 +185,14 @@ pub fn render(rr: &RenderArgs, args: &Args) -> ExitCode {
     };
     match write::write(&rr.out, &tree) {
         Ok(s) => {
-            println!("{}: {} apps, {} written, {} deleted, {} unchanged", rr.out.display(), apps.len(), s.written.len(), s.deleted.len(), s.unchanged);
+            println!(
+                "{}: {} apps, {} written, {} deleted, {} unchanged",
+                rr.out.display(),
+                apps.len(),
+                s.written.len(),
+                s.deleted.len(),
+                s.unchanged
+            );
             ExitCode::SUCCESS
         }
         Err(e) => input_error(e),

@@ -31,7 +31,10 @@ pub fn effective(args: &Args) -> Result<Workspace, config::ConfigError> {
     if let Some(out) = &args.out {
         let abs = if out.is_absolute() { out.clone() } else { std::env::current_dir().unwrap_or_default().join(out) };
         let root = std::fs::canonicalize(&ws.root).unwrap_or_else(|_| ws.root.clone());
-        let parent = abs.parent().and_then(|p| std::fs::canonicalize(p).ok()).map(|p| p.join(abs.file_name().unwrap_or_default()));
+        let parent = abs
+            .parent()
+            .and_then(|p| std::fs::canonicalize(p).ok())
+            .map(|p| p.join(abs.file_name().unwrap_or_default()));
         match parent.as_deref().and_then(|p| p.strip_prefix(&root).ok()) {
             Some(rel) if !rel.as_os_str().is_empty() => ws.platform.apps_dir = rel.to_string_lossy().replace('\\', "/"),
             _ => eprintln!(
@@ -87,10 +90,19 @@ pub fn run(args: &Args, apps: &[AppSpec]) -> ExitCode {
             eprintln!("  {d}");
         }
         if failing.is_empty() && report_drift.is_empty() {
-            println!("{}: {} generated files and the report are up to date ({} apps)", ws.apps.display(), tree.len(), apps.len());
+            println!(
+                "{}: {} generated files and the report are up to date ({} apps)",
+                ws.apps.display(),
+                tree.len(),
+                apps.len()
+            );
             return ExitCode::SUCCESS;
         }
-        eprintln!("{}: {} file(s) differ from the declarations (run `cargo run` to regenerate):", ws.apps.display(), failing.len() + report_drift.len());
+        eprintln!(
+            "{}: {} file(s) differ from the declarations (run `cargo run` to regenerate):",
+            ws.apps.display(),
+            failing.len() + report_drift.len()
+        );
         for d in failing {
             eprintln!("  {d}");
         }

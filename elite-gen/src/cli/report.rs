@@ -47,6 +47,15 @@ pub fn run(r: &ReportArgs, args: &Args, apps: &[AppSpec]) -> ExitCode {
         return input_error(format!("{e}; nothing was written"));
     }
     let elite = rows.iter().filter(|r| r.elite).count();
-    println!("{}: {elite} of {} apps are Elite{}", out.display(), rows.len(), if skipped.is_empty() { String::new() } else { format!(" ({} inputs not counted, named in the report)", skipped.len()) });
+    println!(
+        "{}: {elite} of {} apps are Elite{}",
+        out.display(),
+        rows.len(),
+        if skipped.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} inputs not counted, named in the report)", skipped.len())
+        }
+    );
     ExitCode::SUCCESS
 }

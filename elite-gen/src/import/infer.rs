@@ -109,15 +109,15 @@ const KNOWN: &[(&str, Runtime, Category)] = &[
 /// The known image matching `image`: its repository's last component, or the one before it for
 /// generic names (`vaultwarden/server`).
 fn known(image: &str) -> Option<&'static (&'static str, Runtime, Category)> {
-    let path = ImageRef::parse(image).map(|r| r.path).unwrap_or_else(|_| image.split(['@', ':']).next().unwrap_or(image).to_owned());
+    let path = ImageRef::parse(image)
+        .map(|r| r.path)
+        .unwrap_or_else(|_| image.split(['@', ':']).next().unwrap_or(image).to_owned());
     let parts: Vec<&str> = path.rsplit('/').collect();
     let last = parts.first().copied().unwrap_or_default();
     let owner = parts.get(1).copied().unwrap_or_default();
-    KNOWN
-        .iter()
-        .find(|(k, ..)| last == *k)
-        .or_else(|| KNOWN.iter().find(|(k, ..)| owner == *k))
-        .or_else(|| KNOWN.iter().find(|(k, ..)| last.starts_with(&format!("{k}-")) || last.starts_with(&format!("{k}_"))))
+    KNOWN.iter().find(|(k, ..)| last == *k).or_else(|| KNOWN.iter().find(|(k, ..)| owner == *k)).or_else(|| {
+        KNOWN.iter().find(|(k, ..)| last.starts_with(&format!("{k}-")) || last.starts_with(&format!("{k}_")))
+    })
 }
 
 /// A runtime and how it was found.
@@ -152,11 +152,14 @@ pub fn runtime(image: &str, main: &Value, annotations: &Value) -> Inferred<Runti
         (&["node", "npm", "yarn", "pnpm"], Runtime::Node),
     ];
     for (cmds, r) in by_command {
-        if let Some(w) = words.iter().find(|w| cmds.contains(&w.as_str()) || (w.starts_with("python") && r == Runtime::Python)) {
+        if let Some(w) =
+            words.iter().find(|w| cmds.contains(&w.as_str()) || (w.starts_with("python") && r == Runtime::Python))
+        {
             return Inferred { value: r, guess: Some(format!("from the command (`{w}`)")) };
         }
     }
-    let env_names: Vec<String> = main["env"].as_array().into_iter().flatten().filter_map(|e| e["name"].as_str().map(str::to_owned)).collect();
+    let env_names: Vec<String> =
+        main["env"].as_array().into_iter().flatten().filter_map(|e| e["name"].as_str().map(str::to_owned)).collect();
     let by_env: [(&[&str], Runtime); 4] = [
         (&["JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JVM_OPTS", "JAVA_HOME"], Runtime::Jvm),
         (&["DOTNET_", "ASPNETCORE_"], Runtime::DotNet),
@@ -164,7 +167,9 @@ pub fn runtime(image: &str, main: &Value, annotations: &Value) -> Inferred<Runti
         (&["NODE_ENV", "NODE_OPTIONS"], Runtime::Node),
     ];
     for (names, r) in by_env {
-        if let Some(n) = env_names.iter().find(|n| names.iter().any(|p| if p.ends_with('_') { n.starts_with(p) } else { n == p })) {
+        if let Some(n) =
+            env_names.iter().find(|n| names.iter().any(|p| if p.ends_with('_') { n.starts_with(p) } else { n == p }))
+        {
             return Inferred { value: r, guess: Some(format!("from the environment (`{n}`)")) };
         }
     }
@@ -176,7 +181,23 @@ pub fn runtime(image: &str, main: &Value, annotations: &Value) -> Inferred<Runti
 
 /// Names a folder or namespace uses for each category.
 const CATEGORY_WORDS: [(Category, &[&str]); 8] = [
-    (Category::Infra, &["infra", "infrastructure", "core", "system", "kube-system", "platform", "cert-manager", "argocd", "kyverno", "security", "auth", "identity"]),
+    (
+        Category::Infra,
+        &[
+            "infra",
+            "infrastructure",
+            "core",
+            "system",
+            "kube-system",
+            "platform",
+            "cert-manager",
+            "argocd",
+            "kyverno",
+            "security",
+            "auth",
+            "identity",
+        ],
+    ),
     (Category::Storage, &["storage", "databases", "database", "db", "data", "backup", "backups", "minio", "nas"]),
     (Category::Monitoring, &["monitoring", "observability", "metrics", "logging", "logs", "prometheus", "grafana"]),
     (Category::Home, &["home", "home-automation", "homeautomation", "smarthome", "smart-home", "iot", "automation"]),
@@ -213,7 +234,10 @@ pub fn category(file: &str, namespace: Option<&str>, image: &str, name: &str) ->
     if let Some((k, _, c)) = known(image).or_else(|| KNOWN.iter().find(|(k, ..)| *k == name)) {
         return Inferred { value: *c, guess: Some(format!("category: from the app (`{k}`)")) };
     }
-    Inferred { value: Category::Tools, guess: Some("category: neither the path, the namespace nor the image names one; Tools assumed".into()) }
+    Inferred {
+        value: Category::Tools,
+        guess: Some("category: neither the path, the namespace nor the image names one; Tools assumed".into()),
+    }
 }
 
 /// The format of a database file, by its name: bbolt for `.bolt`, `.boltdb` and the bbolt files
@@ -224,7 +248,10 @@ pub fn db_format(path: &str, image: &str) -> Inferred<DbFormat> {
         return Inferred { value: DbFormat::Bbolt, guess: None };
     }
     if known(image).is_some_and(|(k, ..)| *k == "adguardhome") && ["stats.db", "sessions.db"].contains(&file) {
-        return Inferred { value: DbFormat::Bbolt, guess: Some(format!("{file}: AdGuard Home keeps it in bbolt, not SQLite")) };
+        return Inferred {
+            value: DbFormat::Bbolt,
+            guess: Some(format!("{file}: AdGuard Home keeps it in bbolt, not SQLite")),
+        };
     }
     Inferred { value: DbFormat::Sqlite, guess: None }
 }
@@ -252,13 +279,19 @@ mod tests {
         assert_eq!(category("apps/20-media/sonarr/base/deployment.yaml", None, "x:1", "x").value, Category::Media);
         assert_eq!(category("clusters/prod/networking/adguard/deploy.yaml", None, "x:1", "x").value, Category::Network);
         assert_eq!(category("d.yaml", Some("home-automation"), "x:1", "x").value, Category::Home);
-        assert_eq!(category("d.yaml", Some("default"), "ghcr.io/linuxserver/sonarr:4", "sonarr").value, Category::Media);
+        assert_eq!(
+            category("d.yaml", Some("default"), "ghcr.io/linuxserver/sonarr:4", "sonarr").value,
+            Category::Media
+        );
         assert!(category("d.yaml", Some("default"), "x:1", "x").guess.is_some());
     }
 
     #[test]
     fn formats() {
-        assert_eq!(db_format("/opt/adguardhome/work/data/stats.db", "adguard/adguardhome:v0.107").value, DbFormat::Bbolt);
+        assert_eq!(
+            db_format("/opt/adguardhome/work/data/stats.db", "adguard/adguardhome:v0.107").value,
+            DbFormat::Bbolt
+        );
         assert_eq!(db_format("/config/sonarr.db", "linuxserver/sonarr:4").value, DbFormat::Sqlite);
     }
 }

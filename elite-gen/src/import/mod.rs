@@ -134,7 +134,8 @@ pub fn import(objects: &[Value], file: &str) -> Result<Imported, ImportError> {
         .iter()
         .find(|o| matches!(o["kind"].as_str(), Some("Deployment" | "StatefulSet")))
         .ok_or_else(|| ImportError::NoWorkload(file.to_owned()))?;
-    let name = w["metadata"]["name"].as_str().filter(|n| !n.is_empty()).ok_or_else(|| ImportError::NoName(file.to_owned()))?;
+    let name =
+        w["metadata"]["name"].as_str().filter(|n| !n.is_empty()).ok_or_else(|| ImportError::NoName(file.to_owned()))?;
     let pod = &w["spec"]["template"]["spec"];
     let annotations = &w["spec"]["template"]["metadata"]["annotations"];
     let containers = pod["containers"].as_array().cloned().unwrap_or_default();
@@ -146,7 +147,8 @@ pub fn import(objects: &[Value], file: &str) -> Result<Imported, ImportError> {
     let image = main["image"].as_str().unwrap_or_default();
     let namespace = w["metadata"]["namespace"].as_str();
     let category = infer::category(file, namespace, image, name);
-    let mut imp = Imported { spec: AppSpec::new(name, category.value, image), struct_name: struct_name(name), notes: Vec::new() };
+    let mut imp =
+        Imported { spec: AppSpec::new(name, category.value, image), struct_name: struct_name(name), notes: Vec::new() };
     if let Some(g) = category.guess {
         imp.note("/category", g);
     }
@@ -176,7 +178,10 @@ pub fn import(objects: &[Value], file: &str) -> Result<Imported, ImportError> {
         let n = c["name"].as_str().unwrap_or_default();
         let image = c["image"].as_str().unwrap_or_default();
         let replaced = ["litestream", "rclone"].iter().find(|t| image.contains(*t) || n.contains(*t));
-        if !std::ptr::eq(c, main) && !DURABILITY_CONTAINERS.contains(&n) && let Some(tool) = replaced {
+        if !std::ptr::eq(c, main)
+            && !DURABILITY_CONTAINERS.contains(&n)
+            && let Some(tool) = replaced
+        {
             imp.note(
                 "",
                 format!(
@@ -203,7 +208,12 @@ pub fn import(objects: &[Value], file: &str) -> Result<Imported, ImportError> {
     }
     for key in ["hostNetwork", "hostPID", "hostIPC"] {
         if pod[key].as_bool() == Some(true) {
-            imp.note("", format!("not mapped: pod `{key}: true`: Pod Security restricted (SEC-1/host-namespaces) does not allow it"));
+            imp.note(
+                "",
+                format!(
+                    "not mapped: pod `{key}: true`: Pod Security restricted (SEC-1/host-namespaces) does not allow it"
+                ),
+            );
         }
     }
     Ok(imp)
@@ -234,14 +244,23 @@ fn priority(imp: &mut Imported, class: Option<&str>) {
             Priority::High
         }
         None => {
-            imp.note("/priority", format!("PRIO-1: was {}", class.map_or("not set".to_owned(), |c| format!("`{}`", elite_core::names::printable(c)))));
+            imp.note(
+                "/priority",
+                format!(
+                    "PRIO-1: was {}",
+                    class.map_or("not set".to_owned(), |c| format!("`{}`", elite_core::names::printable(c)))
+                ),
+            );
             Priority::High
         }
     });
 }
 
 fn size(imp: &mut Imported, r: &Value) {
-    let q = |section: &str, key: &str, parse: fn(&str) -> Result<u64, elite_core::quantity::QuantityError>| -> Option<u64> {
+    let q = |section: &str,
+             key: &str,
+             parse: fn(&str) -> Result<u64, elite_core::quantity::QuantityError>|
+     -> Option<u64> {
         match &r[section][key] {
             Value::String(s) => parse(s).ok(),
             Value::Number(n) => parse(&n.to_string()).ok(),
@@ -252,7 +271,10 @@ fn size(imp: &mut Imported, r: &Value) {
     let (mr, ml) = (q("requests", "memory", parse_memory_bytes), q("limits", "memory", parse_memory_bytes));
     let (Some(cl), Some(ml)) = (cl.or(cr), ml.or(mr)) else {
         imp.spec.size = Some(Size::Small);
-        imp.note("/size", "SIZE-1: the main container sets no CPU or memory limit Kubernetes would accept: Small assumed");
+        imp.note(
+            "/size",
+            "SIZE-1: the main container sets no CPU or memory limit Kubernetes would accept: Small assumed",
+        );
         return;
     };
     // Memory: request = limit (SIZE-2), in whole MiB, rounded up.
@@ -298,7 +320,9 @@ fn port_name(name: Option<&str>, number: u16, first: bool) -> String {
 
 fn ports(imp: &mut Imported, main: &Value) {
     for (i, p) in main["ports"].as_array().into_iter().flatten().enumerate() {
-        let Some(number) = p["containerPort"].as_u64().and_then(|n| u16::try_from(n).ok()).filter(|n| *n > 0) else { continue };
+        let Some(number) = p["containerPort"].as_u64().and_then(|n| u16::try_from(n).ok()).filter(|n| *n > 0) else {
+            continue;
+        };
         let written = p["name"].as_str();
         let mut name = port_name(written, number, i == 0);
         if imp.spec.ports.iter().any(|x| x.name == name) {
@@ -307,7 +331,13 @@ fn ports(imp: &mut Imported, main: &Value) {
         if let Some(w) = written
             && w != name
         {
-            imp.note(&format!("/ports/{}", imp.spec.ports.len()), format!("DECL: port name `{}` is not an IANA name the DSL can write: renamed `{name}`", elite_core::names::printable(w)));
+            imp.note(
+                &format!("/ports/{}", imp.spec.ports.len()),
+                format!(
+                    "DECL: port name `{}` is not an IANA name the DSL can write: renamed `{name}`",
+                    elite_core::names::printable(w)
+                ),
+            );
         }
         let protocol = if p["protocol"] == "UDP" { Protocol::Udp } else { Protocol::Tcp };
         if imp.spec.ports.iter().any(|x| x.number == number && x.protocol == protocol) {
@@ -319,7 +349,10 @@ fn ports(imp: &mut Imported, main: &Value) {
 
 fn probe(p: &Value) -> Option<Probe> {
     let action = if let Some(port) = port_ref(&p["httpGet"]["port"]) {
-        ProbeAction::Http { path: p["httpGet"]["path"].as_str().filter(|s| s.starts_with('/')).unwrap_or("/").to_owned(), port }
+        ProbeAction::Http {
+            path: p["httpGet"]["path"].as_str().filter(|s| s.starts_with('/')).unwrap_or("/").to_owned(),
+            port,
+        }
     } else if let Some(port) = port_ref(&p["tcpSocket"]["port"]).or_else(|| port_ref(&p["grpc"]["port"])) {
         ProbeAction::Tcp { port }
     } else if p["exec"]["command"].as_array().is_some_and(|c| !c.is_empty()) {
@@ -343,7 +376,10 @@ fn probes(imp: &mut Imported, main: &Value) {
     let missing = |imp: &mut Imported, what: &str, key: &str| -> Option<Probe> {
         match first_port.clone() {
             Some(port) => {
-                imp.note(&format!("/probes/{key}"), format!("PROBE-1: there was no {what}: a TCP check of the first port"));
+                imp.note(
+                    &format!("/probes/{key}"),
+                    format!("PROBE-1: there was no {what}: a TCP check of the first port"),
+                );
                 Some(Probe::tcp(port))
             }
             None => {
@@ -360,10 +396,22 @@ fn probes(imp: &mut Imported, main: &Value) {
         {
             match first_port.clone() {
                 Some(fp) => {
-                    imp.note(&format!("/probes/{key}"), format!("PROBE-4: the probe targeted port `{}`, which was not declared: the first port", elite_core::names::printable(n)));
+                    imp.note(
+                        &format!("/probes/{key}"),
+                        format!(
+                            "PROBE-4: the probe targeted port `{}`, which was not declared: the first port",
+                            elite_core::names::printable(n)
+                        ),
+                    );
                     *port = fp;
                 }
-                None => imp.note(&format!("/probes/{key}"), format!("PROBE-4: the probe targets port `{}`, which the container does not declare", elite_core::names::printable(n))),
+                None => imp.note(
+                    &format!("/probes/{key}"),
+                    format!(
+                        "PROBE-4: the probe targets port `{}`, which the container does not declare",
+                        elite_core::names::printable(n)
+                    ),
+                ),
             }
         }
     };
@@ -386,9 +434,17 @@ fn probes(imp: &mut Imported, main: &Value) {
     let heavy = imp.spec.runtime.is_some_and(Runtime::is_heavy);
     let max = u32::try_from(elite_core::rules::MAX_STARTUP_WINDOW).unwrap_or(180);
     if startup.is_none() && heavy {
-        startup = ready.clone().or(live.clone()).map(|p| Probe { initial_delay_seconds: 0, period_seconds: 10, failure_threshold: max / 10, ..p });
+        startup = ready.clone().or(live.clone()).map(|p| Probe {
+            initial_delay_seconds: 0,
+            period_seconds: 10,
+            failure_threshold: max / 10,
+            ..p
+        });
         if startup.is_some() {
-            imp.note("/probes/startup", format!("PROBE-3: a heavy runtime had no startupProbe: the readiness check, for up to {max} s"));
+            imp.note(
+                "/probes/startup",
+                format!("PROBE-3: a heavy runtime had no startupProbe: the readiness check, for up to {max} s"),
+            );
         }
     }
     if let Some(s) = &mut startup
@@ -402,11 +458,15 @@ fn probes(imp: &mut Imported, main: &Value) {
     }
     // PROBE-4: a probe on a port number the container does not declare gets it declared.
     for p in [&live, &ready, &startup].into_iter().flatten() {
-        if let ProbeAction::Http { port: PortRef::Number(n), .. } | ProbeAction::Tcp { port: PortRef::Number(n) } = p.action
+        if let ProbeAction::Http { port: PortRef::Number(n), .. } | ProbeAction::Tcp { port: PortRef::Number(n) } =
+            p.action
             && n > 0
             && !imp.spec.ports.iter().any(|d| d.number == n)
         {
-            imp.note(&format!("/ports/{}", imp.spec.ports.len()), format!("PROBE-4: a probe targets port {n}, which was not declared"));
+            imp.note(
+                &format!("/ports/{}", imp.spec.ports.len()),
+                format!("PROBE-4: a probe targets port {n}, which was not declared"),
+            );
             imp.spec.ports.push(Port { name: format!("port-{n}"), number: n, protocol: Protocol::Tcp });
         }
     }
@@ -427,13 +487,24 @@ fn volumes(imp: &mut Imported, w: &Value, main: &Value, objects: &[Value]) {
             continue;
         }
         if !print::is_identifier(vname) || elite_core::names::Format::Dns1123Label.check(vname).is_err() {
-            imp.note("/volumes", format!("not mapped: volume `{}`: its name cannot be written in #[elite]", elite_core::names::printable(vname)));
+            imp.note(
+                "/volumes",
+                format!(
+                    "not mapped: volume `{}`: its name cannot be written in #[elite]",
+                    elite_core::names::printable(vname)
+                ),
+            );
             continue;
         }
         let v = pod["volumes"].as_array().into_iter().flatten().find(|v| v["name"] == vname);
-        let template = w["spec"]["volumeClaimTemplates"].as_array().into_iter().flatten().find(|t| t["metadata"]["name"] == vname);
+        let template =
+            w["spec"]["volumeClaimTemplates"].as_array().into_iter().flatten().find(|t| t["metadata"]["name"] == vname);
         let claim = |spec: &Value| PvcSource {
-            size: spec["resources"]["requests"]["storage"].as_str().and_then(|s| Memory::parse(s).ok()).filter(|m| m.bytes() > 0).unwrap_or(Memory(Memory::GI)),
+            size: spec["resources"]["requests"]["storage"]
+                .as_str()
+                .and_then(|s| Memory::parse(s).ok())
+                .filter(|m| m.bytes() > 0)
+                .unwrap_or(Memory(Memory::GI)),
             storage_class: spec["storageClassName"].as_str().map(str::to_owned),
         };
         let source = if let Some(t) = template {
@@ -442,21 +513,42 @@ fn volumes(imp: &mut Imported, w: &Value, main: &Value, objects: &[Value]) {
             if let Some(c) = v["persistentVolumeClaim"]["claimName"].as_str() {
                 let pvc = objects.iter().find(|o| o["kind"] == "PersistentVolumeClaim" && o["metadata"]["name"] == c);
                 if pvc.is_none() {
-                    imp.note("/volumes", format!("volume `{vname}`: claim `{}` is not in the file: 1Gi assumed", elite_core::names::printable(c)));
+                    imp.note(
+                        "/volumes",
+                        format!(
+                            "volume `{vname}`: claim `{}` is not in the file: 1Gi assumed",
+                            elite_core::names::printable(c)
+                        ),
+                    );
                 }
-                VolumeSource::Pvc(pvc.map_or(PvcSource { size: Memory(Memory::GI), storage_class: None }, |p| claim(&p["spec"])))
+                VolumeSource::Pvc(
+                    pvc.map_or(PvcSource { size: Memory(Memory::GI), storage_class: None }, |p| claim(&p["spec"])),
+                )
             } else if let (Some(server), Some(path)) = (v["nfs"]["server"].as_str(), v["nfs"]["path"].as_str()) {
                 VolumeSource::Nfs(NfsSource { server: server.to_owned(), path: path.to_owned() })
             } else if v.get("emptyDir").is_some() {
-                let limit = v["emptyDir"]["sizeLimit"].as_str().and_then(|s| Memory::parse(s).ok()).filter(|m| m.bytes() > 0);
+                let limit =
+                    v["emptyDir"]["sizeLimit"].as_str().and_then(|s| Memory::parse(s).ok()).filter(|m| m.bytes() > 0);
                 VolumeSource::EmptyDir(EmptyDirSource { size_limit: limit })
             } else {
                 let kind = v.as_object().and_then(|o| o.keys().find(|k| *k != "name").cloned()).unwrap_or_default();
-                imp.note("/volumes", format!("not mapped: volume `{vname}` ({kind}) at {}: only claims, NFS and emptyDirs are", elite_core::names::printable(&mount.path)));
+                imp.note(
+                    "/volumes",
+                    format!(
+                        "not mapped: volume `{vname}` ({kind}) at {}: only claims, NFS and emptyDirs are",
+                        elite_core::names::printable(&mount.path)
+                    ),
+                );
                 continue;
             }
         } else {
-            imp.note("/volumes", format!("not mapped: mount of `{vname}` at {}: no such volume", elite_core::names::printable(&mount.path)));
+            imp.note(
+                "/volumes",
+                format!(
+                    "not mapped: mount of `{vname}` at {}: no such volume",
+                    elite_core::names::printable(&mount.path)
+                ),
+            );
             continue;
         };
         imp.spec.volumes.push(Volume { name: vname.to_owned(), source, mounts: vec![mount] });
@@ -468,16 +560,29 @@ fn env(imp: &mut Imported, main: &Value) {
         let Some(name) = e["name"].as_str() else { continue };
         let shown = elite_core::names::printable(name);
         if !print::is_exact_identifier(name) || elite_core::names::env_var_name(name).is_err() {
-            imp.note("/env", format!("not mapped: environment variable `{shown}`: #[elite] writes names as identifiers"));
+            imp.note(
+                "/env",
+                format!("not mapped: environment variable `{shown}`: #[elite] writes names as identifiers"),
+            );
             continue;
         }
         let value = if let Some(key) = e["valueFrom"]["secretKeyRef"]["key"].as_str() {
             let secret = e["valueFrom"]["secretKeyRef"]["name"].as_str().unwrap_or("?");
-            imp.note(&format!("/env/{}", imp.spec.env.len()), format!("`{shown}`: was key `{}` of Secret `{}`; now of the app's Infisical-managed Secret", elite_core::names::printable(key), elite_core::names::printable(secret)));
+            imp.note(
+                &format!("/env/{}", imp.spec.env.len()),
+                format!(
+                    "`{shown}`: was key `{}` of Secret `{}`; now of the app's Infisical-managed Secret",
+                    elite_core::names::printable(key),
+                    elite_core::names::printable(secret)
+                ),
+            );
             EnvValue::Secret(SecretKey { secret: key.to_owned() })
         } else if let Some(v) = e["value"].as_str() {
             if elite_core::rules::is_credential(name, v) {
-                imp.note(&format!("/env/{}", imp.spec.env.len()), format!("DUR-7: `{shown}` was a literal credential: it comes from the app's Secret, key {shown}"));
+                imp.note(
+                    &format!("/env/{}", imp.spec.env.len()),
+                    format!("DUR-7: `{shown}` was a literal credential: it comes from the app's Secret, key {shown}"),
+                );
                 EnvValue::Secret(SecretKey { secret: name.to_owned() })
             } else {
                 EnvValue::Plain(v.to_owned())
@@ -498,7 +603,10 @@ fn env(imp: &mut Imported, main: &Value) {
 /// Paths of databases an rclone or Litestream command line names.
 fn database_paths_in(line: &str) -> Vec<String> {
     line.split(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '=')
-        .filter(|w| w.starts_with('/') && (w.ends_with(".db") || w.ends_with(".sqlite") || w.ends_with(".sqlite3") || w.ends_with(".db3")))
+        .filter(|w| {
+            w.starts_with('/')
+                && (w.ends_with(".db") || w.ends_with(".sqlite") || w.ends_with(".sqlite3") || w.ends_with(".db3"))
+        })
         .map(str::to_owned)
         .collect()
 }
@@ -535,7 +643,14 @@ fn profile_of_retention(retention: &str) -> Option<BackupProfile> {
     })
 }
 
-fn durability(imp: &mut Imported, objects: &[Value], containers: &[Value], pod: &Value, annotations: &Value, image: &str) {
+fn durability(
+    imp: &mut Imported,
+    objects: &[Value],
+    containers: &[Value],
+    pod: &Value,
+    annotations: &Value,
+    image: &str,
+) {
     // Our own summary, when the manifest was generated by elite.
     if let Some(d) = annotations["vixens.io/durability"].as_str().and_then(elite_core::facts::parse_durability) {
         let mut d = d;
@@ -558,7 +673,11 @@ fn durability(imp: &mut Imported, objects: &[Value], containers: &[Value], pod: 
                 let global = d.value["snapshot"]["retention"].as_str().and_then(profile_of_retention);
                 for db in d.value["dbs"].as_array().into_iter().flatten() {
                     let Some(path) = db["path"].as_str() else { continue };
-                    let retention = [&db["replica"]["retention"], &db["replicas"][0]["retention"]].iter().find_map(|r| r.as_str()).and_then(profile_of_retention).or(global);
+                    let retention = [&db["replica"]["retention"], &db["replicas"][0]["retention"]]
+                        .iter()
+                        .find_map(|r| r.as_str())
+                        .and_then(profile_of_retention)
+                        .or(global);
                     found.push((path.to_owned(), retention, "the Litestream configuration".into()));
                 }
             }
@@ -576,9 +695,15 @@ fn durability(imp: &mut Imported, objects: &[Value], containers: &[Value], pod: 
     for (scope, a) in [("pod", annotations), ("workload", &Value::Null)] {
         for (k, v) in a.as_object().into_iter().flatten() {
             let key = k.to_ascii_lowercase();
-            if (key.contains("litestream") || key.contains("sqlite") || key.contains("database")) && let Some(v) = v.as_str() {
+            if (key.contains("litestream") || key.contains("sqlite") || key.contains("database"))
+                && let Some(v) = v.as_str()
+            {
                 for p in v.split([',', ';', ' ', '\n']).filter(|p| p.starts_with('/')) {
-                    found.push((p.to_owned(), None, format!("the {scope} annotation `{}`", elite_core::names::printable(k))));
+                    found.push((
+                        p.to_owned(),
+                        None,
+                        format!("the {scope} annotation `{}`", elite_core::names::printable(k)),
+                    ));
                 }
             }
         }
@@ -591,11 +716,22 @@ fn durability(imp: &mut Imported, objects: &[Value], containers: &[Value], pod: 
         let i = databases.len();
         let at = format!("/durability/databases/{i}");
         if imp.spec.mount_containing(&path).is_none() {
-            imp.note("/durability", format!("not mapped: database {} (from {source}) lies outside the app's volumes (DUR-4)", elite_core::names::printable(&path)));
+            imp.note(
+                "/durability",
+                format!(
+                    "not mapped: database {} (from {source}) lies outside the app's volumes (DUR-4)",
+                    elite_core::names::printable(&path)
+                ),
+            );
             continue;
         }
         let stem = path.rsplit('/').next().unwrap_or(&path).split('.').next().unwrap_or("db").to_ascii_lowercase();
-        let mut name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect::<String>().trim_matches('-').to_owned();
+        let mut name: String = stem
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+            .trim_matches('-')
+            .to_owned();
         if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
             name = format!("db{}", if name.is_empty() { String::new() } else { format!("-{name}") });
         }
@@ -609,7 +745,10 @@ fn durability(imp: &mut Imported, objects: &[Value], containers: &[Value], pod: 
             (_, None) => BackupProfile::Standard,
         };
         let how = match (format.value, retention) {
-            (DbFormat::Bbolt, _) => format!("{}: a bbolt file, which Litestream cannot replicate: Ephemeral (deleted at every start)", format.guess.clone().unwrap_or_else(|| path.clone())),
+            (DbFormat::Bbolt, _) => format!(
+                "{}: a bbolt file, which Litestream cannot replicate: Ephemeral (deleted at every start)",
+                format.guess.clone().unwrap_or_else(|| path.clone())
+            ),
             (_, Some(p)) => format!("{path}: from {source}; SQLite, profile {} from its retention", p.name()),
             (_, None) => format!("{path}: from {source}; SQLite and profile Standard assumed: check both"),
         };
@@ -621,20 +760,32 @@ fn durability(imp: &mut Imported, objects: &[Value], containers: &[Value], pod: 
     let mut config_sync = None;
     for c in &all {
         let line = strings(&c["command"]).into_iter().chain(strings(&c["args"])).collect::<Vec<_>>().join(" ");
-        let image_is_rclone = c["image"].as_str().is_some_and(|i| i.split([':', '@']).next().unwrap_or_default().ends_with("rclone"));
+        let image_is_rclone =
+            c["image"].as_str().is_some_and(|i| i.split([':', '@']).next().unwrap_or_default().ends_with("rclone"));
         let dir = rclone_dir(&line, image_is_rclone).or_else(|| {
             let n = c["name"].as_str().unwrap_or_default();
-            (n.contains("config-syncer") || n.contains("restore-config")).then(|| c["volumeMounts"][0]["mountPath"].as_str().map(str::to_owned)).flatten()
+            (n.contains("config-syncer") || n.contains("restore-config"))
+                .then(|| c["volumeMounts"][0]["mountPath"].as_str().map(str::to_owned))
+                .flatten()
         });
         if let Some(dir) = dir.filter(|d| imp.spec.mount_containing(d).is_some()) {
-            imp.note("/durability/configSync", format!("config sync of {dir}: from container `{}`", elite_core::names::printable(c["name"].as_str().unwrap_or_default())));
+            imp.note(
+                "/durability/configSync",
+                format!(
+                    "config sync of {dir}: from container `{}`",
+                    elite_core::names::printable(c["name"].as_str().unwrap_or_default())
+                ),
+            );
             config_sync = Some(ConfigSync { dir, exclude: Vec::new() });
             break;
         }
     }
     if databases.is_empty() && config_sync.is_none() {
         imp.note("/durability", "DUR-1: the manifest shows no database and no synced directory: declared stateless; declare its databases or config directory if it keeps state");
-        imp.spec.durability = Durability { stateless: Some("imported: no database or synced config in the manifest".into()), ..Durability::default() };
+        imp.spec.durability = Durability {
+            stateless: Some("imported: no database or synced config in the manifest".into()),
+            ..Durability::default()
+        };
     } else {
         imp.spec.durability = Durability { stateless: None, databases, config_sync };
     }
@@ -651,16 +802,23 @@ fn security(imp: &mut Imported, main: &Value, pod: &Value) {
             imp.note("/exceptions", "SEC-1: it ran as root (runAsUser: 0)");
         }
         Some(u) if u > 0 => imp.spec.run_as_user = u32::try_from(u).unwrap_or(DEFAULT_UID),
-        _ => imp.note("/runAsUser", "SEC-1: the manifest sets no user: UID 1000 (declare an exception if the image needs root)"),
+        _ => imp.note(
+            "/runAsUser",
+            "SEC-1: the manifest sets no user: UID 1000 (declare an exception if the image needs root)",
+        ),
     }
     if main["securityContext"]["readOnlyRootFilesystem"].as_bool() != Some(true) {
         imp.spec.exceptions.push(SecurityException {
             kind: ExceptionKind::WritableRoot,
-            reason: "imported: the manifest lets it write to its root filesystem; mount what it writes, or say why".into(),
+            reason: "imported: the manifest lets it write to its root filesystem; mount what it writes, or say why"
+                .into(),
         });
         imp.note("/exceptions", "SEC-3: its root filesystem was writable (readOnlyRootFilesystem is not true)");
     }
-    let account = pod["serviceAccountName"].as_str().or(pod["serviceAccount"].as_str()).filter(|a| !a.is_empty() && *a != "default");
+    let account = pod["serviceAccountName"]
+        .as_str()
+        .or(pod["serviceAccount"].as_str())
+        .filter(|a| !a.is_empty() && *a != "default");
     if let Some(a) = account
         && pod["automountServiceAccountToken"].as_bool() != Some(false)
     {

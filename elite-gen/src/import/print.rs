@@ -33,7 +33,9 @@ pub fn exact_ident(name: &str) -> Result<Ident, ImportError> {
 fn any_ident(s: &str, name: &str) -> Result<Ident, ImportError> {
     // ASCII letters, digits and `_`, not starting with a digit: what every name the DSL writes as
     // an identifier allows. (Checked before any parser sees it: `r#x` parses as an identifier.)
-    let shape = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && s != "_";
+    let shape = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s != "_";
     if !shape {
         return Err(ImportError::NotAnIdentifier(name.to_owned()));
     }
@@ -137,7 +139,12 @@ fn lines(s: &AppSpec) -> Result<Vec<Line>, ImportError> {
     if let Some(size) = s.size {
         let t = match size {
             Size::Custom(r) => {
-                let (cr, cl, mr, ml) = (lit(&r.cpu_request.to_string()), lit(&r.cpu_limit.to_string()), lit(&r.memory_request.to_string()), lit(&r.memory_limit.to_string()));
+                let (cr, cl, mr, ml) = (
+                    lit(&r.cpu_request.to_string()),
+                    lit(&r.cpu_limit.to_string()),
+                    lit(&r.memory_request.to_string()),
+                    lit(&r.memory_limit.to_string()),
+                );
                 if r.memory_request == r.memory_limit {
                     quote! { size = Custom(cpu_request = #cr, cpu_limit = #cl, memory = #mr) }
                 } else {
@@ -182,10 +189,16 @@ fn lines(s: &AppSpec) -> Result<Vec<Line>, ImportError> {
     }
     for (i, p) in s.ports.iter().enumerate() {
         let (n, num) = (ident(&p.name)?, Literal::u16_unsuffixed(p.number));
-        let t = if p.protocol == Protocol::Udp { quote! { port(#n = #num, udp) } } else { quote! { port(#n = #num) } };
+        let t = if p.protocol == Protocol::Udp {
+            quote! { port(#n = #num, udp) }
+        } else {
+            quote! { port(#n = #num) }
+        };
         push(format!("/ports/{i}"), t);
     }
-    for (key, p) in [("liveness", &s.probes.liveness), ("readiness", &s.probes.readiness), ("startup", &s.probes.startup)] {
+    for (key, p) in
+        [("liveness", &s.probes.liveness), ("readiness", &s.probes.readiness), ("startup", &s.probes.startup)]
+    {
         if let Some(p) = p {
             push(format!("/probes/{key}"), probe(key, p)?);
         }
@@ -363,7 +376,20 @@ fn render(ts: TokenStream) -> String {
 pub fn comment(text: &str) -> String {
     let clean: String = text
         .chars()
-        .map(|c| if c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c) || c == '\u{200e}' || c == '\u{200f}' || c == '\u{2028}' || c == '\u{2029}' { ' ' } else { c })
+        .map(|c| {
+            if c.is_control()
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+                || c == '\u{200e}'
+                || c == '\u{200f}'
+                || c == '\u{2028}'
+                || c == '\u{2029}'
+            {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     format!("// {}", clean.trim_end())
 }
@@ -410,9 +436,14 @@ pub fn declaration(imp: &Imported) -> Result<String, ImportError> {
 
 /// The printed text must be one struct with one attribute, `#[elite(...)]`, and nothing else.
 fn verify(text: &str, struct_name: &str) -> Result<(), ImportError> {
-    let file = syn::parse_file(text).map_err(|e| ImportError::Internal(format!("the printed declaration does not parse: {e}")))?;
+    let file = syn::parse_file(text)
+        .map_err(|e| ImportError::Internal(format!("the printed declaration does not parse: {e}")))?;
     match file.items.as_slice() {
-        [syn::Item::Struct(s)] if s.attrs.len() == 1 && s.attrs[0].path().is_ident("elite") && s.ident.unraw() == struct_name => Ok(()),
+        [syn::Item::Struct(s)]
+            if s.attrs.len() == 1 && s.attrs[0].path().is_ident("elite") && s.ident.unraw() == struct_name =>
+        {
+            Ok(())
+        }
         _ => Err(ImportError::Internal("the printed declaration is not exactly one `#[elite]` struct".into())),
     }
 }

@@ -2,8 +2,8 @@
 
 use elite_core::model::{BackupProfile, ConfigSync, Database, DbFormat};
 
-use super::values::{Reader, get};
 use super::Draft;
+use super::values::{Reader, get};
 use crate::keys::{CONFIG_SYNC_KEYS, DATABASE_KEYS};
 use crate::syntax::{Node, ident_text};
 
@@ -40,12 +40,21 @@ pub fn database(r: &mut Reader, node: &Node, d: &mut Draft, format: DbFormat) {
     }) else {
         return;
     };
-    let (Some((name, name_range)), Some((path, _)), Some((profile, _))) = (name, get(&opts, "path"), get(&opts, "profile")) else {
-        r.e.at(node.range(), format!("a database is written `{key}(name, path = \"/config/app.db\", profile = Standard)`"));
+    let (Some((name, name_range)), Some((path, _)), Some((profile, _))) =
+        (name, get(&opts, "path"), get(&opts, "profile"))
+    else {
+        r.e.at(
+            node.range(),
+            format!("a database is written `{key}(name, path = \"/config/app.db\", profile = Standard)`"),
+        );
         return;
     };
     let (path_range, profile_range) = (path.range(), profile.range());
-    let (Some(path), Some(profile)) = (r.string(path), r.choice(profile, BackupProfile::ALL, BackupProfile::name, "backup profile")) else { return };
+    let (Some(path), Some(profile)) =
+        (r.string(path), r.choice(profile, BackupProfile::ALL, BackupProfile::name, "backup profile"))
+    else {
+        return;
+    };
     let i = d.spec.durability.databases.len();
     let base = format!("/durability/databases/{i}");
     r.spans.insert(&base, node.range());

@@ -4,8 +4,8 @@
 use elite_core::model::{Category, Environment, Priority, Resources, Role, Runtime, Size, Workload};
 use elite_core::{Cpu, Memory};
 
-use super::values::{Reader, get};
 use super::Draft;
+use super::values::{Reader, get};
 use crate::diagnostics::list;
 use crate::keys::CUSTOM_SIZE_KEYS;
 use crate::syntax::{Node, Value};

@@ -59,7 +59,12 @@ pub fn read(item: &Ident, nodes: &[Node], errors: &mut Errors) -> Declaration {
     let before = errors.is_empty();
     let item_range = Range::of(item.span());
     let mut r = Reader { e: errors, spans: Spans::new(item_range) };
-    let mut d = Draft { spec: AppSpec::new(String::new(), Category::Tools, String::new()), category: false, name: None, mounts: Vec::new() };
+    let mut d = Draft {
+        spec: AppSpec::new(String::new(), Category::Tools, String::new()),
+        category: false,
+        name: None,
+        mounts: Vec::new(),
+    };
     let mut seen: Vec<Key> = Vec::new();
     for node in nodes {
         let Some(key) = node.key() else {

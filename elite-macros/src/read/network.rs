@@ -2,8 +2,8 @@
 
 use elite_core::model::{Ingress, Port, Probe, ProbeAction, Protocol};
 
-use super::values::{Reader, get};
 use super::Draft;
+use super::values::{Reader, get};
 use crate::keys::{INGRESS_KEYS, PROBE_KEYS};
 use crate::syntax::{Node, ident_text};
 
@@ -22,7 +22,11 @@ pub fn ports(r: &mut Reader, node: &Node, d: &mut Draft) {
                 r.spans.insert(format!("/ports/{i}/name"), crate::syntax::Range::of(key.span()));
                 r.spans.insert(format!("/ports/{i}/number"), value.range());
                 r.spans.insert("/ports", n.range());
-                d.spec.ports.push(Port { name: ident_text(key).replace('_', "-"), number, protocol: if udp { Protocol::Udp } else { Protocol::Tcp } });
+                d.spec.ports.push(Port {
+                    name: ident_text(key).replace('_', "-"),
+                    number,
+                    protocol: if udp { Protocol::Udp } else { Protocol::Tcp },
+                });
                 any = true;
             }
             _ => r.e.at(n.range(), "expected `name = number` (a port), or the flag `udp` for the whole group"),
@@ -58,7 +62,10 @@ pub fn probe(r: &mut Reader, node: &Node, d: &mut Draft, kind: &'static str) {
         "http" => {
             let Some((path, range)) = get(&opts, "http") else { return };
             let Some((port, _)) = port else {
-                r.e.at(node.range(), format!("an HTTP probe needs `port = <name or number>`: `{kind}(http = \"/health\", port = http)`"));
+                r.e.at(
+                    node.range(),
+                    format!("an HTTP probe needs `port = <name or number>`: `{kind}(http = \"/health\", port = http)`"),
+                );
                 return;
             };
             let (Some(path), Some(port)) = (r.string(path), r.port_ref(port)) else { return };
@@ -82,7 +89,12 @@ pub fn probe(r: &mut Reader, node: &Node, d: &mut Draft, kind: &'static str) {
         }
     };
     let mut p = Probe::new(action);
-    for (key, field) in [("initial_delay", "initialDelaySeconds"), ("period", "periodSeconds"), ("timeout", "timeoutSeconds"), ("failure_threshold", "failureThreshold")] {
+    for (key, field) in [
+        ("initial_delay", "initialDelaySeconds"),
+        ("period", "periodSeconds"),
+        ("timeout", "timeoutSeconds"),
+        ("failure_threshold", "failureThreshold"),
+    ] {
         let Some((v, _)) = get(&opts, key) else { continue };
         let Some(n) = r.int::<u32>(v) else { continue };
         r.spans.insert(format!("{at}/{field}"), v.range());

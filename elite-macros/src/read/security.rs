@@ -2,12 +2,12 @@
 
 use elite_core::model::{Access, ApiAccess, ApiResource, ExceptionKind, SecurityException};
 
-use super::values::{Reader, get};
 use super::Draft;
+use super::values::{Reader, get};
 use crate::diagnostics::rule_message;
 use crate::keys::API_KEYS;
-use elite_core::rules::RuleId;
 use crate::syntax::{Node, Value};
+use elite_core::rules::RuleId;
 
 /// Each string of a list `v`, parsed; each error at its string.
 fn parsed<T: std::str::FromStr>(r: &mut Reader, v: &Value, what: &str, pointer: &str, hint: &str) -> Option<Vec<T>>
@@ -63,7 +63,15 @@ pub fn api(r: &mut Reader, node: &Node, d: &mut Draft) {
     let hint = "name each resource by its plural and group: `services`, `ingresses.networking.k8s.io`";
     let Some(resources) = parsed::<ApiResource>(r, read, "an API resource", "/api/read", hint) else { return };
     if resources.is_empty() {
-        r.e.at(range, rule_message(RuleId::Decl, "DECL", "`api(read = [])` names no resource: an app that reads the API says what it reads", hint));
+        r.e.at(
+            range,
+            rule_message(
+                RuleId::Decl,
+                "DECL",
+                "`api(read = [])` names no resource: an app that reads the API says what it reads",
+                hint,
+            ),
+        );
         return;
     }
     d.spec.api = Some(ApiAccess { read: resources });
@@ -87,7 +95,9 @@ pub fn exception(r: &mut Reader, node: &Node, d: &mut Draft) {
         r.e.at(node.range(), "`exception(...)` names what it allows, with why: `exception(run_as_root = \"why\")`");
     }
     for (k, v, range) in &opts {
-        let Some(kind) = ExceptionKind::ALL.iter().copied().find(|x| x.as_str().replace('-', "_") == *k) else { continue };
+        let Some(kind) = ExceptionKind::ALL.iter().copied().find(|x| x.as_str().replace('-', "_") == *k) else {
+            continue;
+        };
         if let Some(reason) = r.string(v) {
             let i = d.spec.exceptions.len();
             r.spans.insert(format!("/exceptions/{i}"), *range);

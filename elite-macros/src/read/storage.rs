@@ -1,7 +1,9 @@
 //! Storage and environment: volumes with their mounts, extra mounts, environment variables.
 
 use elite_core::Memory;
-use elite_core::model::{EmptyDirSource, EnvValue, EnvVar, Mount, NfsSource, PvcSource, SecretKey, Volume, VolumeSource};
+use elite_core::model::{
+    EmptyDirSource, EnvValue, EnvVar, Mount, NfsSource, PvcSource, SecretKey, Volume, VolumeSource,
+};
 
 use super::values::{Options, Reader, get};
 use super::{Draft, PendingMount};
@@ -122,7 +124,9 @@ pub fn volume(r: &mut Reader, node: &Node, d: &mut Draft, kind: Key) {
 pub fn mount(r: &mut Reader, node: &Node, d: &mut Draft) {
     let Node::Group { nodes, .. } = node else { return };
     let (name, flag_ro) = positional(r, nodes);
-    let Some(opts) = r.options(nodes, EXTRA_MOUNT_KEYS, "`mount(...)`", |_, n| matches!(n, Node::Flag(_))) else { return };
+    let Some(opts) = r.options(nodes, EXTRA_MOUNT_KEYS, "`mount(...)`", |_, n| matches!(n, Node::Flag(_))) else {
+        return;
+    };
     let Some((volume, name_range)) = name else {
         r.e.at(node.range(), "`mount(...)` names the volume first: `mount(config, path = \"/x\")`");
         return;
@@ -146,7 +150,10 @@ pub fn resolve_mounts(r: &mut Reader, d: &mut Draft) {
                 r.spans.insert(format!("/volumes/{i}/mounts/{k}/path"), m.range);
                 d.spec.volumes[i].mounts.push(m.mount);
             }
-            None => r.e.at(m.name_range, format!("no volume is named `{}`: declare it with `pvc`, `nfs` or `empty_dir`", m.volume)),
+            None => r.e.at(
+                m.name_range,
+                format!("no volume is named `{}`: declare it with `pvc`, `nfs` or `empty_dir`", m.volume),
+            ),
         }
     }
 }

@@ -36,7 +36,10 @@ impl Reader<'_> {
                 read.into_iter().collect()
             }
             _ => {
-                self.e.at(v.range(), format!("expected a list of strings such as `[\"a\", \"b\"]`, found {}", v.describe()));
+                self.e.at(
+                    v.range(),
+                    format!("expected a list of strings such as `[\"a\", \"b\"]`, found {}", v.describe()),
+                );
                 None
             }
         }
@@ -118,7 +121,14 @@ impl Reader<'_> {
         match all.iter().find(|e| name(**e) == found) {
             Some(e) => Some(*e),
             None => {
-                self.e.at(v.range(), format!("unknown {what} `{found}`: expected one of {}{}", list(&names), did_you_mean(&found, names.iter().copied())));
+                self.e.at(
+                    v.range(),
+                    format!(
+                        "unknown {what} `{found}`: expected one of {}{}",
+                        list(&names),
+                        did_you_mean(&found, names.iter().copied())
+                    ),
+                );
                 None
             }
         }
@@ -128,20 +138,39 @@ impl Reader<'_> {
     /// nodes are errors, unless `other` takes them (positional names, flags). `None` when an
     /// option was wrong (already reported): the group is not read further, so one mistake gives
     /// one error.
-    pub fn options<'a>(&mut self, nodes: &'a [Node], allowed: &[&str], place: &str, other: impl FnMut(&mut Self, &'a Node) -> bool) -> Option<Options<'a>> {
+    pub fn options<'a>(
+        &mut self,
+        nodes: &'a [Node],
+        allowed: &[&str],
+        place: &str,
+        other: impl FnMut(&mut Self, &'a Node) -> bool,
+    ) -> Option<Options<'a>> {
         let before = self.e.count();
         let opts = self.options_inner(nodes, allowed, place, other);
         (self.e.count() == before).then_some(opts)
     }
 
-    fn options_inner<'a>(&mut self, nodes: &'a [Node], allowed: &[&str], place: &str, mut other: impl FnMut(&mut Self, &'a Node) -> bool) -> Options<'a> {
+    fn options_inner<'a>(
+        &mut self,
+        nodes: &'a [Node],
+        allowed: &[&str],
+        place: &str,
+        mut other: impl FnMut(&mut Self, &'a Node) -> bool,
+    ) -> Options<'a> {
         let mut out: Options<'a> = Vec::new();
         for n in nodes {
             match n {
                 Node::Assign { key, value } => {
                     let k = ident_text(key);
                     if !allowed.contains(&k.as_str()) {
-                        self.e.at(n.range(), format!("unknown key `{k}` in {place}: expected one of {}{}", list(allowed), did_you_mean(&k, allowed.iter().copied())));
+                        self.e.at(
+                            n.range(),
+                            format!(
+                                "unknown key `{k}` in {place}: expected one of {}{}",
+                                list(allowed),
+                                did_you_mean(&k, allowed.iter().copied())
+                            ),
+                        );
                     } else if out.iter().any(|(o, ..)| *o == k) {
                         self.e.at(n.range(), format!("`{k}` is given twice in {place}; it may appear once"));
                     } else {
@@ -149,7 +178,9 @@ impl Reader<'_> {
                     }
                 }
                 _ if other(self, n) => {}
-                _ => self.e.at(n.range(), format!("expected `key = value` in {place}, with a key among {}", list(allowed))),
+                _ => self
+                    .e
+                    .at(n.range(), format!("expected `key = value` in {place}, with a key among {}", list(allowed))),
             }
         }
         out

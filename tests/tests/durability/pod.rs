@@ -364,7 +364,11 @@ impl Pod {
     /// A metric's value as the pod serves it: Litestream's (`syncer` false) or the
     /// config-syncer's; `None` when not served (yet) or absent.
     pub fn metric(&self, syncer: bool, name: &str) -> Option<f64> {
-        let (port, path) = if syncer { (self.syncer_metrics_port, elite_core::platform::SYNCER_METRICS_PATH) } else { (self.metrics_port, "/metrics") };
+        let (port, path) = if syncer {
+            (self.syncer_metrics_port, elite_core::platform::SYNCER_METRICS_PATH)
+        } else {
+            (self.metrics_port, "/metrics")
+        };
         let body = http_get(port, path)?;
         body.lines().filter(|l| !l.starts_with('#')).find_map(|l| {
             let (series, value) = l.rsplit_once(' ')?;

@@ -234,7 +234,12 @@ impl Exceptions {
         let namespace = object["metadata"]["namespace"].as_str().unwrap_or_default();
         self.0.iter().filter(|e| e["kind"] == "PolicyException").any(|e| {
             let names_rule = e["spec"]["exceptions"].as_array().into_iter().flatten().any(|x| {
-                x["policyName"] == policy && x["ruleNames"].as_array().into_iter().flatten().any(|r| r.as_str().is_some_and(|r| wildcard(r, rule)))
+                x["policyName"] == policy
+                    && x["ruleNames"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|r| r.as_str().is_some_and(|r| wildcard(r, rule)))
             });
             let matches = e["spec"]["match"]["any"].as_array().into_iter().flatten().any(|f| {
                 let r = &f["resources"];
@@ -242,7 +247,9 @@ impl Exceptions {
                     r[key].as_array().is_none_or(|a| a.iter().filter_map(|v| v.as_str()).any(|p| wildcard(p, value)))
                 };
                 let kinds = r["kinds"].as_array().is_some_and(|a| {
-                    a.iter().filter_map(|v| v.as_str()).any(|k| k == kind || k == format!("{api}/{kind}") || wildcard(k, kind))
+                    a.iter()
+                        .filter_map(|v| v.as_str())
+                        .any(|k| k == kind || k == format!("{api}/{kind}") || wildcard(k, kind))
                 });
                 kinds && list("names", name) && list("namespaces", namespace)
             });
