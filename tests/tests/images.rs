@@ -77,6 +77,19 @@ fn the_generator_names_the_image_the_dockerfile_builds() {
 }
 
 #[test]
+fn every_package_the_image_installs_is_pinned() {
+    let d = dockerfile();
+    let add = d.lines().find(|l| l.contains("apk add")).expect("the image installs its packages with apk");
+    let packages: Vec<&str> =
+        add.split("apk add").nth(1).unwrap().split_whitespace().take_while(|w| *w != "\\" && *w != "&&").filter(|w| !w.starts_with("--")).collect();
+    assert!(!packages.is_empty(), "{add}");
+    for p in packages {
+        let p = p.trim_matches('\'');
+        assert!(p.contains('~') || p.contains('='), "package {p} is installed without a version");
+    }
+}
+
+#[test]
 fn every_program_the_config_syncer_runs_is_checked_into_the_image() {
     let syncer = shared_container(ContainerRole::ConfigSyncer);
     let mut scripts: Vec<String> = syncer.args.clone();
