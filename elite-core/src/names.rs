@@ -236,9 +236,30 @@ pub fn printable_max(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` escaped for a message, at most `max` characters, keeping its end (`…` then the last ones):
+/// for paths, whose end names the file.
+pub fn printable_tail(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return printable_max(s, max);
+    }
+    let tail: String = s.chars().skip(n - max).collect();
+    format!("…{}", printable_max(&tail, max))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_paths_keep_their_end() {
+        let path = format!("/{}/20-media/radarr/base/deployment.yaml", "x".repeat(100));
+        let shown = printable_tail(&path, 40);
+        assert!(shown.starts_with('…') && shown.ends_with("20-media/radarr/base/deployment.yaml"), "{shown}");
+        assert_eq!(shown.chars().count(), 41);
+        assert_eq!(printable_tail("/short.yaml", 40), "/short.yaml");
+        assert_eq!(printable_tail("/a\nb", 40), "/a\\nb");
+    }
 
     #[test]
     fn labels() {

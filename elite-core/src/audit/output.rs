@@ -70,6 +70,12 @@ fn cell(s: &str) -> String {
     crate::names::printable(s)
 }
 
+/// A file path for a table cell: escaped and shortened from the front, so the end of the path (the
+/// app's folder and the file name) stays readable.
+fn file_cell(s: &str) -> String {
+    crate::names::printable_tail(s, 80)
+}
+
 /// The output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -256,7 +262,7 @@ impl<W: Write> Sink for Writer<W> {
                     match f.status {
                         FindingStatus::Fail => lines.push_str(&format!(
                             "{}:{}: [{}] {} {}: {}\n",
-                            cell(&f.file),
+                            file_cell(&f.file),
                             f.line,
                             f.id(),
                             w.kind,
@@ -265,7 +271,7 @@ impl<W: Write> Sink for Writer<W> {
                         )),
                         FindingStatus::Suppressed => lines.push_str(&format!(
                             "{}:{}: suppressed [{}] {} {}: {}\n",
-                            cell(&f.file),
+                            file_cell(&f.file),
                             f.line,
                             f.id(),
                             w.kind,
@@ -285,7 +291,7 @@ impl<W: Write> Sink for Writer<W> {
                     (false, false) => "not Elite",
                 };
                 self.rows.push([
-                    format!("{}:{}", cell(&w.file), w.line),
+                    format!("{}:{}", file_cell(&w.file), w.line),
                     format!("{}/{}", w.kind, cell(&w.name)),
                     w.namespace.as_deref().map_or_else(|| "-".into(), cell),
                     verdict.into(),
@@ -330,7 +336,7 @@ impl<W: Write> Sink for Writer<W> {
             Format::Table => {
                 let line = format!(
                     "{}:{}: partial {} {}: no pod template (a patch or fragment), not judged\n",
-                    cell(&p.file),
+                    file_cell(&p.file),
                     p.line,
                     p.kind,
                     cell(&p.name)
@@ -358,7 +364,7 @@ impl<W: Write> Sink for Writer<W> {
         self.summary.unreadable += 1;
         match self.format {
             Format::Table => {
-                let line = format!("{}:{}: {}\n", cell(&u.file), u.line, u.message);
+                let line = format!("{}:{}: {}\n", file_cell(&u.file), u.line, u.message);
                 self.put(&line);
             }
             Format::Json => self.unreadable.push(u),
