@@ -13,9 +13,6 @@ use durability::{Rng, Setup, WRITER, commits, now, serial, sqlite, wait_for};
 
 const VAULTWARDEN: &str = "60-services/vaultwarden";
 
-/// Litestream's `sync-interval` in the generated configuration.
-const SYNC_INTERVAL: f64 = 1.0;
-
 fn setup(folder: &str) -> Setup {
     Setup::new(folder)
 }
@@ -51,9 +48,10 @@ fn first_start_without_replica_starts_fresh() {
 }
 
 /// [DUR-2]: after `kill -9` of the whole pod and the loss of its volume, restore-db brings back every
-/// row committed more than litestream's sync interval before the kill. Prints the loss window.
+/// row committed more than [`durability::LOSS_BOUND`] (litestream's sync interval and the upload
+/// of the last sync) before the kill. Prints the loss window.
 #[test]
-fn kill_9_then_volume_loss_keeps_every_row_older_than_the_sync_interval() {
+fn kill_9_then_volume_loss_keeps_every_row_older_than_the_loss_bound() {
     let _g = serial();
     let mut s = setup(VAULTWARDEN);
     let mut rng = Rng::new();
@@ -77,7 +75,7 @@ fn kill_9_then_volume_loss_keeps_every_row_older_than_the_sync_interval() {
             "round {round}: rows 1..{max} are all there"
         );
         let logged = commits(&log);
-        let must: Vec<&(i64, f64)> = logged.iter().filter(|(_, at)| *at < killed_at - SYNC_INTERVAL).collect();
+        let must: Vec<&(i64, f64)> = logged.iter().filter(|(_, at)| *at < killed_at - durability::LOSS_BOUND).collect();
         if let Some((id, at)) = must.last() {
             assert!(
                 max >= *id,

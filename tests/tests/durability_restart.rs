@@ -21,8 +21,6 @@ const SETTING: &str = "system.xml";
 const SETTING_KEY: &str = "media/jellyfin/config/system.xml";
 /// The replicas' prefix.
 const REPLICAS: &str = "media/jellyfin/db/";
-/// Litestream's `sync-interval` in the generated configuration.
-const SYNC_INTERVAL: f64 = 1.0;
 /// How soon a pending config change reaches S3 once S3 answers again (README, "Durability").
 const BACK_ON_S3: Duration = Duration::from_secs(platform::CONFIG_PUSH_AFTER_S3_RETURNS_SECONDS as u64);
 /// How soon Litestream's replicas catch up once S3 answers again: its S3 client's retry back-off
@@ -415,7 +413,7 @@ fn s3_flapping_during_the_first_push_delays_but_never_loses_the_change() {
 /// DUR-2, DUR-3: an S3 outage while the app writes and its config changes. The syncer's pending
 /// gauge grows while the change waits; the change reaches S3 within 20 s of S3's return; rows
 /// written during the outage reach the replica: after a `kill -9` and the loss of the volume,
-/// every row committed more than the sync interval before the kill is restored.
+/// every row committed more than [`durability::LOSS_BOUND`] before the kill is restored.
 #[test]
 fn an_s3_outage_delays_but_never_loses_rows_or_config() {
     let _g = serial();
@@ -447,7 +445,12 @@ fn an_s3_outage_delays_but_never_loses_rows_or_config() {
     pod.kill();
     s.node.lose_volumes();
     s.node.restore(&s.m).unwrap_or_else(|e| panic!("restore failed: {e:?}"));
-    let must = commits(&log).into_iter().filter(|(_, at)| *at < killed_at - SYNC_INTERVAL).map(|c| c.0).last().unwrap();
+    let must = commits(&log)
+        .into_iter()
+        .filter(|(_, at)| *at < killed_at - durability::LOSS_BOUND)
+        .map(|c| c.0)
+        .last()
+        .unwrap();
     every_row_up_to(&s, must, "restored after the outage, the kill and the loss of the volume");
     assert_eq!(local_setting(&s).as_deref(), Some("v2, changed during the outage"));
 }
@@ -502,7 +505,7 @@ fn long_writes_across_checkpoints_keep_replicating() {
     s.node.lose_volumes();
     s.node.restore(&s.m).unwrap_or_else(|e| panic!("restore failed: {e:?}"));
     let logged = commits(&log);
-    let must = logged.iter().filter(|(_, at)| *at < killed_at - SYNC_INTERVAL).map(|c| c.0).last().unwrap();
+    let must = logged.iter().filter(|(_, at)| *at < killed_at - durability::LOSS_BOUND).map(|c| c.0).last().unwrap();
     every_row_up_to(&s, must, "restored after the kill");
     let last_at: f64 = sqlite(&dbs[0], "SELECT max(at) FROM rows").parse().unwrap();
     eprintln!(

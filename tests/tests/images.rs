@@ -80,8 +80,14 @@ fn the_generator_names_the_image_the_dockerfile_builds() {
 fn every_package_the_image_installs_is_pinned() {
     let d = dockerfile();
     let add = d.lines().find(|l| l.contains("apk add")).expect("the image installs its packages with apk");
-    let packages: Vec<&str> =
-        add.split("apk add").nth(1).unwrap().split_whitespace().take_while(|w| *w != "\\" && *w != "&&").filter(|w| !w.starts_with("--")).collect();
+    let packages: Vec<&str> = add
+        .split("apk add")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .take_while(|w| *w != "\\" && *w != "&&")
+        .filter(|w| !w.starts_with("--"))
+        .collect();
     assert!(!packages.is_empty(), "{add}");
     for p in packages {
         let p = p.trim_matches('\'');
