@@ -11,7 +11,7 @@
 //! synth flat N DIR                    every app's complete objects, one folder per app
 //! ```
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -62,8 +62,26 @@ fn main() -> ExitCode {
     };
     match (mode.as_str(), args.get(2)) {
         ("tree", _) => {
-            let gen_args = cli::Args::parse_from(std::iter::once("synth".to_owned()).chain(args[2..].iter().cloned()));
-            cli::run(&gen_args, apps(n))
+            let mut gen_args: Vec<String> =
+                std::iter::once("synth".to_owned()).chain(args[2..].iter().cloned()).collect();
+            if !gen_args.iter().any(|a| a == "--config") {
+                // Synthetic apps are not the workspace's: give the run a workspace of its own beside
+                // the output (its platform file, and where the report of these apps goes), so it
+                // never rewrites the workspace's report.
+                let Some(out) = gen_args.iter().position(|a| a == "--out").and_then(|i| gen_args.get(i + 1)) else {
+                    return usage();
+                };
+                let ws = PathBuf::from(format!("{}.workspace", out.trim_end_matches('/')));
+                let platform = include_str!("../../elite.toml");
+                if let Err(e) =
+                    std::fs::create_dir_all(&ws).and_then(|()| std::fs::write(ws.join("elite.toml"), platform))
+                {
+                    eprintln!("synth: {}: {e}", ws.display());
+                    return ExitCode::from(2);
+                }
+                gen_args.extend(["--config".to_owned(), ws.join("elite.toml").display().to_string()]);
+            }
+            cli::run(&cli::Args::parse_from(gen_args), apps(n))
         }
         ("inproc", Some(dir)) => inproc(n, Path::new(dir)),
         ("flat", Some(dir)) => flat(n, Path::new(dir)),
