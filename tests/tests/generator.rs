@@ -6,7 +6,6 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 use std::process::ExitCode;
 
 use common::*;
@@ -17,27 +16,6 @@ use elite_gen::write::{self, Drift, WriteError};
 
 fn tree() -> elite_gen::layout::Tree {
     elite_gen::layout::tree(&apps(), &Platform::default()).unwrap()
-}
-
-/// Every file under `dir` (hidden ones included), with its bytes.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(d).unwrap().flatten() {
-            let ft = e.file_type().unwrap();
-            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-            if ft.is_dir() {
-                stack.push(e.path());
-            } else if ft.is_file() {
-                out.push((rel, fs::read(e.path()).unwrap()));
-            } else {
-                out.push((rel, b"<not a file>".to_vec()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn app(name: &str) -> AppSpec {
@@ -126,7 +104,8 @@ fn hand_written_files_are_never_overwritten_or_deleted() {
     let err = write::write(dir.path(), &t).unwrap_err();
     assert!(matches!(&err, WriteError::Blocked(paths) if paths == &[wanted.to_owned()]), "{err}");
     assert!(err.to_string().contains(wanted));
-    let after: Vec<_> = snapshot(dir.path()).into_iter().filter(|(p, _)| p != write::LOCK).collect();
+    let mut after = snapshot(dir.path());
+    after.remove(write::LOCK);
     assert_eq!(after, before, "nothing was written");
     assert!(write::check(dir.path(), &t).contains(&Drift::NotOurs(wanted.into())));
     fs::remove_file(dir.path().join(wanted)).unwrap();

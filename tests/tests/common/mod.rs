@@ -147,3 +147,24 @@ impl Rng {
         (self.0 % n as u64) as usize
     }
 }
+
+/// Every entry under `dir`, by relative path: a file's bytes, `<not a file>` for anything else
+/// (a link, a FIFO), so a comparison sees it.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let ft = e.file_type().unwrap();
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            if ft.is_dir() {
+                stack.push(e.path());
+            } else if ft.is_file() {
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            } else {
+                out.insert(rel, b"<not a file>".to_vec());
+            }
+        }
+    }
+    out
+}
