@@ -138,13 +138,16 @@ pub fn elite(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Pair it with a build script that prints `cargo::rerun-if-changed=src`, so an added file
 /// rebuilds the crate.
 ///
+/// `modules!(mod name = "folder")` declares the modules of another folder (relative to the
+/// calling crate's `Cargo.toml`) inside `pub mod name`: how a second crate compiles the modules of
+/// a binary crate, which it cannot depend on (its build script then watches that folder).
+///
 /// ```ignore
 /// elite_macros::modules!();
+/// elite_macros::modules!(mod apps = "../apps/src");
 /// ```
 #[proc_macro]
 pub fn modules(input: TokenStream) -> TokenStream {
-    if !input.is_empty() {
-        return quote::quote!(compile_error!("modules!() takes no arguments");).into();
-    }
-    modules::expand().into()
+    let input = syn::parse_macro_input!(input as modules::Input);
+    modules::expand(input).into()
 }

@@ -1,6 +1,6 @@
 //! The macro's errors are part of the product: each `fail/` declaration breaks one rule (named in
-//! its file name) and its `.stderr` shows the rule id and the span on the offending tokens; each
-//! `pass/` declaration sits on the edge of a rule and must compile and run.
+//! its file name) or a macro's syntax, and its `.stderr` shows the rule id and the span on the
+//! offending tokens; each `pass/` declaration sits on the edge of a rule and must compile and run.
 
 #[test]
 fn ui() {

@@ -137,7 +137,7 @@ fn the_published_json_schema_is_the_model_s() {
 fn declared_apps_validate_against_the_schema_and_bad_ones_do_not() {
     let schema: serde_json::Value = serde_json::from_str(&elite_core::schema::app_schema()).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
-    let apps = apps::all();
+    let apps = common::apps();
     assert!(!apps.is_empty());
     for app in &apps {
         let doc = serde_json::to_value(app).unwrap();

@@ -347,7 +347,7 @@ fn two_apps_sharing_an_s3_prefix_are_rejected() {
 
 #[test]
 fn the_workspace_apps_pass_every_rule_including_the_cross_app_ones() {
-    let apps = apps::all();
+    let apps = common::apps();
     assert!(apps.len() >= 10, "every #[elite] struct of the apps crate is collected: {}", apps.len());
     assert_eq!(elite_gen::validate::validate(&apps, &workspace_config().platform, Door::Dsl), vec![]);
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 /// The declared apps of the workspace.
 pub fn apps() -> Vec<AppSpec> {
-    apps::all()
+    elite_tests::apps()
 }
 
 /// Generates the tree of `apps` into `dir` with the real writer.
