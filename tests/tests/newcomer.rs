@@ -141,6 +141,18 @@ fn the_readme_add_an_app_steps_work_literally_in_a_copy_of_the_repository() {
     let misnamed = cargo(&copy, &["run", "-q"]);
     assert!(!misnamed.status.success(), "apps/src/more-apps.rs cannot be a module: the build must fail");
     assert!(text(&misnamed).contains("src/more-apps.rs"), "the error names the file:\n{}", text(&misnamed));
+
+    // The whole workspace builds too, and `cargo run` works after it: the generator's shared
+    // library (elite-gen-dylib) links only when cargo builds it as a dependency, and a workspace
+    // build that selected it would leave a library no binary can link. Its source is touched so
+    // the workspace build relinks it (cargo does not rebuild a fresh library for that alone).
+    std::fs::remove_file(copy.join("apps/src/more-apps.rs")).unwrap();
+    let dylib = copy.join("elite-gen-dylib/src/lib.rs");
+    std::fs::write(&dylib, std::fs::read(&dylib).unwrap()).unwrap();
+    let workspace = cargo(&copy, &["build", "-q", "--workspace"]);
+    assert!(workspace.status.success(), "cargo build --workspace:\n{}", text(&workspace));
+    let again = cargo(&copy, &["run", "-q", "--", "--check"]);
+    assert!(again.status.success(), "cargo run after a workspace build:\n{}", text(&again));
 }
 
 /// One name for the tool: its usage, its version and every subcommand's usage say `elite`, as
