@@ -507,7 +507,8 @@ fn long_writes_across_checkpoints_keep_replicating() {
     s.node.lose_volumes();
     s.node.restore(&s.m).unwrap_or_else(|e| panic!("restore failed: {e:?}"));
     let logged = commits(&log);
-    let must = logged.iter().filter(|(_, at)| *at < killed_at - durability::LOSS_BOUND).map(|c| c.0).next_back().unwrap();
+    let must =
+        logged.iter().filter(|(_, at)| *at < killed_at - durability::LOSS_BOUND).map(|c| c.0).next_back().unwrap();
     every_row_up_to(&s, must, "restored after the kill");
     let last_at: f64 = sqlite(&dbs[0], "SELECT max(at) FROM rows").parse().unwrap();
     eprintln!(
