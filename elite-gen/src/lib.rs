@@ -5,7 +5,7 @@
 //! - [`validate`]: every rule on every app, and the rules that need all apps at once;
 //! - [`layout`]: the tree — shared components and folders, each app's base and overlays, the
 //!   ArgoCD Applications;
-//! - [`write`]: the only module that writes the tree: atomic writes, ownership, locks, drift;
+//! - [`write`](mod@write): the only module that writes the tree: atomic writes, ownership, locks, drift;
 //! - [`parallel`]: work spread over the cores (scoped threads);
 //! - [`audit`]: the catalog over existing manifests and kustomize folders;
 //! - [`report`]: the conformity report of `docs/reports/`;

@@ -1,6 +1,6 @@
 //! The audit of files and folders as people keep them: a folder is walked ([`walk`]), a folder
 //! holding a kustomization used by no other is built first, as kube-linter and checkov do
-//! ([`build`]), and each finding on a built object is mapped back to the source file and line
+//! (`build`), and each finding on a built object is mapped back to the source file and line
 //! that produced it; a file that is part of a kustomization is not audited alone. Findings are
 //! then filtered (`--include`, `--exclude`) and suppressed where an exception is both claimed on
 //! the object and granted in the repository ([`exceptions`]).
