@@ -297,3 +297,52 @@ fn unknown_fields_at_every_level_and_other_casings_are_rejected_at_their_line() 
         assert_eq!(errors[0].line, line, "{wrong}: {errors:?}");
     }
 }
+
+/// `elite render` says what it wrote as `cargo run` does: the files, the summary, and a stale
+/// file it keeps because it was edited by hand; `--quiet` leaves the summary alone.
+#[test]
+fn render_says_what_it_wrote_and_what_it_kept_as_cargo_run_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (whoami, other, out) =
+        (tmp.path().join("whoami.yaml"), tmp.path().join("whoareyou.yaml"), tmp.path().join("out"));
+    std::fs::write(&whoami, WHOAMI_YAML).unwrap();
+    std::fs::write(&other, WHOAMI_YAML.replacen("name: whoami", "name: whoareyou", 1)).unwrap();
+    let config = common::workspace().join("elite.toml");
+    let render = |files: &[&Path], quiet: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_elite-under-test"));
+        cmd.arg("--config").arg(&config);
+        if quiet {
+            cmd.arg("--quiet");
+        }
+        cmd.arg("render").args(files).arg("--out").arg(&out);
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (String::from_utf8(o.stdout).unwrap(), String::from_utf8(o.stderr).unwrap())
+    };
+    let (stdout, _) = render(&[&whoami, &other], false);
+    let deployment = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("wrote   "))
+        .find(|p| p.ends_with("base/deployment-whoareyou.yaml"))
+        .unwrap_or_else(|| panic!("the files written are listed:\n{stdout}"))
+        .to_owned();
+    let summary = stdout.lines().last().unwrap();
+    assert!(
+        summary.starts_with(&format!("{}: 2 apps, ", out.display()))
+            && summary.ends_with(" written, 0 deleted, 0 unchanged"),
+        "the summary line comes last:\n{stdout}"
+    );
+    let edited = out.join(&deployment);
+    std::fs::write(&edited, std::fs::read_to_string(&edited).unwrap() + "# a note of mine\n").unwrap();
+    let (stdout, stderr) = render(&[&whoami], false);
+    assert!(
+        stderr.contains(&format!("kept    {deployment}: stale, but edited by hand")),
+        "the kept file is named:\n{stderr}"
+    );
+    assert!(stdout.lines().any(|l| l.starts_with("deleted ")), "{stdout}");
+    assert!(edited.exists());
+    let (stdout, stderr) = render(&[&whoami], true);
+    assert_eq!(stdout.lines().count(), 1, "--quiet: the summary alone:\n{stdout}");
+    assert!(stdout.contains(": 1 apps, 0 written, 0 deleted, "), "{stdout}");
+    assert!(stderr.is_empty(), "{stderr}");
+}

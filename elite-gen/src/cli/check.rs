@@ -185,14 +185,7 @@ pub fn render(rr: &RenderArgs, args: &Args) -> ExitCode {
     };
     match write::write(&rr.out, &tree) {
         Ok(s) => {
-            println!(
-                "{}: {} apps, {} written, {} deleted, {} unchanged",
-                rr.out.display(),
-                apps.len(),
-                s.written.len(),
-                s.deleted.len(),
-                s.unchanged
-            );
+            super::generate::say_written(&rr.out, apps.len(), &s, args.quiet);
             ExitCode::SUCCESS
         }
         Err(e) => input_error(e),

@@ -49,6 +49,31 @@ pub fn effective(args: &Args) -> Result<Workspace, config::ConfigError> {
     Ok(ws)
 }
 
+/// What a write did, as `cargo run` and `elite render` both say it: unless `--quiet`, the files
+/// written, deleted and removed, the stale files kept because they were edited by hand and the
+/// copies left alone; then the summary line.
+pub(super) fn say_written(out: &Path, apps: usize, s: &write::Summary, quiet: bool) {
+    if !quiet {
+        list("wrote  ", &s.written);
+        list("deleted", &s.deleted);
+        list("removed", &s.leftovers);
+        for k in &s.kept {
+            eprintln!("kept    {k}: stale, but edited by hand since elite wrote it; delete it if it is not needed");
+        }
+        for c in &s.copies {
+            eprintln!("note    {c}: has elite's header but elite did not write it (a copy?); left alone");
+        }
+    }
+    println!(
+        "{}: {} apps, {} written, {} deleted, {} unchanged",
+        out.display(),
+        apps,
+        s.written.len(),
+        s.deleted.len(),
+        s.unchanged
+    );
+}
+
 /// Lists at most 20 paths, then how many more.
 fn list(what: &str, paths: &[String]) {
     for p in paths.iter().take(20) {
@@ -118,24 +143,6 @@ pub fn run(args: &Args, apps: &[AppSpec]) -> ExitCode {
     if let Err(e) = report::write(&ws.reports, &report_files) {
         return input_error(e);
     }
-    if !args.quiet {
-        list("wrote  ", &s.written);
-        list("deleted", &s.deleted);
-        list("removed", &s.leftovers);
-        for k in &s.kept {
-            eprintln!("kept    {k}: stale, but edited by hand since elite wrote it; delete it if it is not needed");
-        }
-        for c in &s.copies {
-            eprintln!("note    {c}: has elite's header but elite did not write it (a copy?); left alone");
-        }
-    }
-    println!(
-        "{}: {} apps, {} written, {} deleted, {} unchanged",
-        ws.apps.display(),
-        apps.len(),
-        s.written.len(),
-        s.deleted.len(),
-        s.unchanged
-    );
+    say_written(&ws.apps, apps.len(), &s, args.quiet);
     ExitCode::SUCCESS
 }
