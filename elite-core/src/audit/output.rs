@@ -259,27 +259,20 @@ impl<W: Write> Sink for Writer<W> {
             Format::Table => {
                 let mut lines = String::new();
                 for f in &w.findings {
-                    match f.status {
-                        FindingStatus::Fail => lines.push_str(&format!(
-                            "{}:{}: [{}] {} {}: {}\n",
-                            file_cell(&f.file),
-                            f.line,
-                            f.id(),
-                            w.kind,
-                            cell(&w.name),
-                            f.message
-                        )),
-                        FindingStatus::Suppressed => lines.push_str(&format!(
-                            "{}:{}: suppressed [{}] {} {}: {}\n",
-                            file_cell(&f.file),
-                            f.line,
-                            f.id(),
-                            w.kind,
-                            cell(&w.name),
-                            f.suppressed_by.as_deref().unwrap_or("")
-                        )),
-                        FindingStatus::Undecidable => {}
-                    }
+                    // A failure says what is wrong; a suppressed one, which exception suppressed it.
+                    let (tag, detail) = match f.status {
+                        FindingStatus::Fail => ("", f.message.as_str()),
+                        FindingStatus::Suppressed => ("suppressed ", f.suppressed_by.as_deref().unwrap_or("")),
+                        FindingStatus::Undecidable => continue,
+                    };
+                    lines.push_str(&format!(
+                        "{}:{}: {tag}[{}] {} {}: {detail}\n",
+                        file_cell(&f.file),
+                        f.line,
+                        f.id(),
+                        w.kind,
+                        cell(&w.name)
+                    ));
                 }
                 self.put(&lines);
                 let mut failed: Vec<String> =
