@@ -15,16 +15,40 @@ pub const RCLONE_IMAGE: &str = "rclone/rclone:1.72.0";
 /// `images/config-syncer/Dockerfile`; nothing is installed at start, DUR-9).
 pub const CONFIG_SYNCER_IMAGE: &str = "ghcr.io/truxonline/elite-config-syncer:1.72.0-2";
 
+/// Litestream's metrics port and its name, written once: as macros so the rules' texts embed them.
+macro_rules! metrics_port {
+    () => {
+        9090
+    };
+}
+macro_rules! metrics_port_name {
+    () => {
+        "metrics"
+    };
+}
+pub(crate) use {metrics_port, metrics_port_name};
 /// Port of Litestream's metrics endpoint.
-pub const METRICS_PORT: u16 = 9090;
+pub const METRICS_PORT: u16 = metrics_port!();
 /// Name of Litestream's metrics port (the PodMonitor scrapes it by name).
-pub const METRICS_PORT_NAME: &str = "metrics";
+pub const METRICS_PORT_NAME: &str = metrics_port_name!();
+/// Where the config-syncer serves its metrics, written once: as macros so its script embeds them.
+macro_rules! syncer_metrics_port {
+    () => {
+        9091
+    };
+}
+macro_rules! syncer_metrics_file {
+    () => {
+        "metrics.txt"
+    };
+}
+pub(crate) use {syncer_metrics_file, syncer_metrics_port};
 /// Port of the config-syncer's own metrics (`elite_config_syncer_*`, served by `rclone serve http`).
-pub const SYNCER_METRICS_PORT: u16 = 9091;
+pub const SYNCER_METRICS_PORT: u16 = syncer_metrics_port!();
 /// Name of the config-syncer's metrics port.
 pub const SYNCER_METRICS_PORT_NAME: &str = "syncer-metrics";
 /// Path of the config-syncer's metrics (a text file: served as `text/plain`).
-pub const SYNCER_METRICS_PATH: &str = "/metrics.txt";
+pub const SYNCER_METRICS_PATH: &str = concat!("/", syncer_metrics_file!());
 /// The config-syncer's debounce, written once: as macros so the script's text embeds them.
 macro_rules! config_quiet_seconds {
     () => {

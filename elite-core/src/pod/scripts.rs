@@ -128,11 +128,19 @@ mkdir -p "$metrics"
 last_ok=0
 # The metrics, written whole then renamed (a scrape never reads half a file).
 write_metrics() {
-  printf '# HELP elite_config_syncer_pending_seconds Seconds the oldest config change not yet on S3 has waited (0: none).\n# TYPE elite_config_syncer_pending_seconds gauge\nelite_config_syncer_pending_seconds %s\n# HELP elite_config_syncer_last_push_timestamp_seconds When a push to S3 last succeeded.\n# TYPE elite_config_syncer_last_push_timestamp_seconds gauge\nelite_config_syncer_last_push_timestamp_seconds %s\n' "$1" "$last_ok" > "$metrics/.metrics.txt.tmp"
-  mv "$metrics/.metrics.txt.tmp" "$metrics/metrics.txt"
+  printf '# HELP elite_config_syncer_pending_seconds Seconds the oldest config change not yet on S3 has waited (0: none).\n# TYPE elite_config_syncer_pending_seconds gauge\nelite_config_syncer_pending_seconds %s\n# HELP elite_config_syncer_last_push_timestamp_seconds When a push to S3 last succeeded.\n# TYPE elite_config_syncer_last_push_timestamp_seconds gauge\nelite_config_syncer_last_push_timestamp_seconds %s\n' "$1" "$last_ok" > "$metrics/."#,
+    crate::platform::syncer_metrics_file!(),
+    r#".tmp"
+  mv "$metrics/."#,
+    crate::platform::syncer_metrics_file!(),
+    r#".tmp" "$metrics/"#,
+    crate::platform::syncer_metrics_file!(),
+    r#""
 }
 write_metrics 0
-rclone serve http "$metrics" --addr ":9091" --read-only >/dev/null 2>&1 &
+rclone serve http "$metrics" --addr ":"#,
+    crate::platform::syncer_metrics_port!(),
+    r#"" --read-only >/dev/null 2>&1 &
 server=$!
 # Files the sync leaves out (databases, Litestream state, logs) are not watched: their constant
 # writes would keep the debounce from ever seeing a quiet period.

@@ -97,7 +97,13 @@ fn stated_databases<'a>(f: &'a WorkloadFacts, j: &mut Judgement) -> Option<&'a [
 
 pub const DUR_2: Rule = Rule {
     id: RuleId::Dur2,
-    title: "Each replicated database has a `restore-db` init step (litestream restore -if-db-not-exists -if-replica-exists) and a `litestream` native sidecar serving metrics on port 9090 named `metrics`; a database with a profile other than Ephemeral must be SQLite.",
+    title: concat!(
+        "Each replicated database has a `restore-db` init step (litestream restore -if-db-not-exists -if-replica-exists) and a `litestream` native sidecar serving metrics on port ",
+        crate::platform::metrics_port!(),
+        " named `",
+        crate::platform::metrics_port_name!(),
+        "`; a database with a profile other than Ephemeral must be SQLite."
+    ),
     rationale: "Restore first, then replicate: a pod that starts on an empty volume gets its data back before the app opens it, and a native sidecar outlives the app at shutdown so its last commits reach S3. A backup profile is a promise: Litestream replicates SQLite only, so a bbolt (or other) file with a profile other than Ephemeral would be neither replicated nor kept; it is rejected rather than silently deleted or left unprotected.",
     severity: Severity::High,
     stages: &[Compile, Construction, EndToEnd],
@@ -105,7 +111,13 @@ pub const DUR_2: Rule = Rule {
         dsl: "declare SQLite files with `sqlite(...)` and a profile; another format (`bbolt(...)`) can only be `profile = Ephemeral`",
         builder: "declare SQLite files with `.database(name, path, DbFormat::Sqlite, profile)`; another format can only be `BackupProfile::Ephemeral`",
         data: "give SQLite files `\"format\": \"Sqlite\"`; another format can only be `\"profile\": \"Ephemeral\"`",
-        manifest: "add the restore-db init container and the litestream native sidecar (restartPolicy: Always, port 9090 named metrics)",
+        manifest: concat!(
+            "add the restore-db init container and the litestream native sidecar (restartPolicy: Always, port ",
+            crate::platform::metrics_port!(),
+            " named ",
+            crate::platform::metrics_port_name!(),
+            ")"
+        ),
     },
     check: Some(|f, j| {
         if let Some(dbs) = stated_databases(f, j) {
@@ -655,7 +667,13 @@ fn dur_2_cel() -> Vec<Cel> {
                 runs_as_cel(litestream, Lifecycle::Sidecar),
                 l = first(litestream),
             ),
-            "each database is replicated by a litestream native sidecar (restartPolicy: Always) serving metrics on port 9090 named `metrics`",
+            concat!(
+                "each database is replicated by a litestream native sidecar (restartPolicy: Always) serving metrics on port ",
+                crate::platform::metrics_port!(),
+                " named `",
+                crate::platform::metrics_port_name!(),
+                "`"
+            ),
         ),
     ]
 }

@@ -8,7 +8,11 @@ const GENERATED: &str = "the generator writes the PodMonitor and the prometheus.
 
 pub const OBS_1: Rule = Rule {
     id: RuleId::Obs1,
-    title: "Litestream metrics on :9090 are scraped (PodMonitor, ServiceMonitor, or the prometheus.io/* annotations).",
+    title: concat!(
+        "Litestream metrics on :",
+        crate::platform::metrics_port!(),
+        " are scraped (PodMonitor, ServiceMonitor, or the prometheus.io/* annotations)."
+    ),
     rationale: "Replication that nobody watches fails silently; the sync counter is what the lag alert reads.",
     severity: Severity::Medium,
     stages: &[Construction],
@@ -16,7 +20,11 @@ pub const OBS_1: Rule = Rule {
         dsl: GENERATED,
         builder: GENERATED,
         data: GENERATED,
-        manifest: "annotate the pod prometheus.io/scrape: \"true\" and prometheus.io/port: \"9090\", or add a PodMonitor on the metrics port",
+        manifest: concat!(
+            "annotate the pod prometheus.io/scrape: \"true\" and prometheus.io/port: \"",
+            crate::platform::metrics_port!(),
+            "\", or add a PodMonitor on the metrics port"
+        ),
     },
     check: Some(|f, j| {
         if f.container(ContainerRole::Litestream).is_none() {
@@ -26,9 +34,11 @@ pub const OBS_1: Rule = Rule {
         let annotated = a.get("prometheus.io/scrape").map(String::as_str) == Some("true")
             && a.get("prometheus.io/port").map(String::as_str) == Some(METRICS_PORT.to_string().as_str());
         if !annotated {
-            j.undecidable(
-                "no prometheus.io annotations for port 9090; a PodMonitor may scrape it (not visible on the workload)",
-            );
+            j.undecidable(concat!(
+                "no prometheus.io annotations for port ",
+                crate::platform::metrics_port!(),
+                "; a PodMonitor may scrape it (not visible on the workload)"
+            ));
         }
     }),
     cel: None,
