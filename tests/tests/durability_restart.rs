@@ -59,18 +59,29 @@ fn on_s3(s: &Setup, value: &str, timeout: Duration) -> Duration {
     t.elapsed()
 }
 
-/// The highest transaction id the replica of database `name` holds on S3, at any level.
+/// The highest transaction id a restore of database `name` can reach from its replica on S3:
+/// the LTX files (`<min>-<max>.ltx`, hex, at any level) chained from transaction 1 without a gap.
+/// A file beyond a gap counts for nothing: a restore cannot use it.
 fn replica_txid(s: &Setup, name: &str) -> u64 {
-    let files = s.s3.objects(&format!("{REPLICAS}{name}/"));
-    let last = |key: &str| {
-        let file = key.rsplit('/').next()?.strip_suffix(".ltx")?;
-        u64::from_str_radix(file.split_once('-')?.1, 16).ok()
+    let range = |key: &str| {
+        let (min, max) = key.rsplit('/').next()?.strip_suffix(".ltx")?.split_once('-')?;
+        Some((u64::from_str_radix(min, 16).ok()?, u64::from_str_radix(max, 16).ok()?))
     };
-    files.iter().filter_map(|(k, _)| last(k)).max().unwrap_or(0)
+    let mut ranges: Vec<(u64, u64)> =
+        s.s3.objects(&format!("{REPLICAS}{name}/")).iter().filter_map(|(k, _)| range(k)).collect();
+    ranges.sort_unstable();
+    let mut reach = 0;
+    for (min, max) in ranges {
+        if min > reach + 1 {
+            break;
+        }
+        reach = reach.max(max);
+    }
+    reach
 }
 
-/// Waits until every replica holds the transaction Litestream had reached locally when this was
-/// called, within [`LITESTREAM_CATCH_UP`] of `since`; returns how long after `since` it did.
+/// Waits until every replica can restore the transaction Litestream had reached locally when this
+/// was called, within [`LITESTREAM_CATCH_UP`] of `since`; returns how long after `since` it did.
 fn catch_up(s: &Setup, pod: &Pod, since: Instant) -> Duration {
     let local: Vec<(String, u64)> = s
         .databases()
