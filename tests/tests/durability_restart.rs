@@ -23,9 +23,13 @@ const SETTING_KEY: &str = "media/jellyfin/config/system.xml";
 const REPLICAS: &str = "media/jellyfin/db/";
 /// How soon a pending config change reaches S3 once S3 answers again (README, "Durability").
 const BACK_ON_S3: Duration = Duration::from_secs(platform::CONFIG_PUSH_AFTER_S3_RETURNS_SECONDS as u64);
-/// How soon Litestream's replicas catch up once S3 answers again: its S3 client's retry back-off
-/// is capped at 20 s, plus a sync interval and slack (README, "Durability").
+/// How soon the rows written until S3's return reach it: Litestream's S3 calls retry with a
+/// back-off capped at 20 s (its sync of the WAL may wait behind one), plus a sync, its upload and
+/// slack (README, "Durability").
 const LITESTREAM_CATCH_UP: Duration = Duration::from_secs(30);
+
+/// Litestream's count of the uploads that succeeded, as it serves it.
+const LITESTREAM_UPLOADS: &str = "litestream_replica_operation_total{operation=\"PUT\",replica_type=\"s3\"}";
 
 fn setting(s: &Setup) -> PathBuf {
     s.node.volume("config").join(SETTING)
@@ -59,42 +63,28 @@ fn on_s3(s: &Setup, value: &str, timeout: Duration) -> Duration {
     t.elapsed()
 }
 
-/// The highest transaction id a restore of database `name` can reach from its replica on S3:
-/// the LTX files (`<min>-<max>.ltx`, hex, at any level) chained from transaction 1 without a gap.
-/// A file beyond a gap counts for nothing: a restore cannot use it.
-fn replica_txid(s: &Setup, name: &str) -> u64 {
-    let range = |key: &str| {
-        let (min, max) = key.rsplit('/').next()?.strip_suffix(".ltx")?.split_once('-')?;
-        Some((u64::from_str_radix(min, 16).ok()?, u64::from_str_radix(max, 16).ok()?))
-    };
-    let mut ranges: Vec<(u64, u64)> =
-        s.s3.objects(&format!("{REPLICAS}{name}/")).iter().filter_map(|(k, _)| range(k)).collect();
-    ranges.sort_unstable();
-    let mut reach = 0;
-    for (min, max) in ranges {
-        if min > reach + 1 {
-            break;
-        }
-        reach = reach.max(max);
+/// The highest row a restore of database `name` from its replica holds now: a real `litestream
+/// restore` of what S3 holds, read back with sqlite3; 0 when nothing can be restored yet.
+fn restorable_row(s: &Setup, name: &str) -> i64 {
+    let out = s.tmp.path().join(format!("probe-{name}.db"));
+    for f in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{f}", out.display()));
     }
-    reach
+    if !s.s3.restore(&format!("{REPLICAS}{name}"), &out) {
+        return 0;
+    }
+    rows(&out).1
 }
 
-/// Waits until every replica can restore the transaction Litestream had reached locally when this
-/// was called, within [`LITESTREAM_CATCH_UP`] of `since`; returns how long after `since` it did.
-fn catch_up(s: &Setup, pod: &Pod, since: Instant) -> Duration {
-    let local: Vec<(String, u64)> = s
-        .databases()
-        .into_iter()
-        .map(|db| {
-            let series = format!("litestream_txid{{db=\"{}\"}}", db.display());
-            let name = db.file_stem().unwrap().to_string_lossy().into_owned();
-            (name, pod.metric(false, &series).unwrap_or_else(|| panic!("{series} is not served")) as u64)
-        })
-        .collect();
+/// Waits until a restore of every database from S3 holds row `row`, within
+/// [`LITESTREAM_CATCH_UP`] of `since`; returns how long after `since` it did. What counts is what
+/// a restore gets, compared with the app's own commit log: Litestream's own counters stall with it.
+fn catch_up(s: &Setup, row: i64, since: Instant) -> Duration {
+    let names: Vec<String> =
+        s.databases().iter().map(|db| db.file_stem().unwrap().to_string_lossy().into_owned()).collect();
     let left = LITESTREAM_CATCH_UP.saturating_sub(since.elapsed());
-    wait_for(left, &format!("the replicas at the local transactions {local:?}"), || {
-        local.iter().all(|(name, txid)| replica_txid(s, name) >= *txid).then_some(())
+    wait_for(left, &format!("a restore of {names:?} holding row {row}"), || {
+        names.iter().all(|name| restorable_row(s, name) >= row).then_some(())
     });
     since.elapsed()
 }
@@ -422,9 +412,10 @@ fn s3_flapping_during_the_first_push_delays_but_never_loses_the_change() {
 }
 
 /// DUR-2, DUR-3: an S3 outage while the app writes and its config changes. The syncer's pending
-/// gauge grows while the change waits; the change reaches S3 within 20 s of S3's return; rows
-/// written during the outage reach the replica: after a `kill -9` and the loss of the volume,
-/// every row committed more than [`durability::LOSS_BOUND`] before the kill is restored.
+/// gauge grows while the change waits; the change reaches S3 within 20 s of S3's return; a
+/// restore from S3 holds every row written until S3's return within [`LITESTREAM_CATCH_UP`] of
+/// it; then, after a `kill -9` and the loss of the volume, every row committed more than
+/// [`durability::LOSS_BOUND`] before the kill is restored.
 #[test]
 fn an_s3_outage_delays_but_never_loses_rows_or_config() {
     let _g = serial();
@@ -435,25 +426,31 @@ fn an_s3_outage_delays_but_never_loses_rows_or_config() {
     syncer_ready(&pod);
     proxy.cut();
     std::fs::write(setting(&s), "v2, changed during the outage").unwrap();
+    // What EliteLitestreamUploadsStalled reads: Litestream's count of uploads that succeeded.
+    let uploads = || pod.metric(false, LITESTREAM_UPLOADS).unwrap_or(0.0);
+    let uploads_cut = uploads();
     let pending = wait_for(Duration::from_secs(40), "the pending gauge past 15 s", || {
         pod.metric(true, "elite_config_syncer_pending_seconds").filter(|p| *p >= 15.0)
     });
     let pushed_before = pod.metric(true, "elite_config_syncer_last_push_timestamp_seconds").unwrap();
+    assert_eq!(uploads(), uploads_cut, "{LITESTREAM_UPLOADS} grew while S3 was cut");
     proxy.restore();
     let back = Instant::now();
+    let written = last_logged(&log);
     let took = on_s3(&s, "v2, changed during the outage", BACK_ON_S3);
     wait_for(Duration::from_secs(5), "the pending gauge back to 0", || {
         (pod.metric(true, "elite_config_syncer_pending_seconds") == Some(0.0)).then_some(())
     });
     assert!(pod.metric(true, "elite_config_syncer_last_push_timestamp_seconds").unwrap() > pushed_before);
-    // Litestream's S3 client retries with an exponential back-off capped at 20 s: the rows
-    // written during the outage reach S3 within that cap of S3's return.
-    let caught_up = catch_up(&s, &pod, back);
-    // Then the rows written while it caught up: Litestream is back to syncing every second.
-    catch_up(&s, &pod, Instant::now());
+    // Every S3 call of Litestream retries with a back-off capped at 20 s, and its sync of the WAL
+    // can wait on one of them (a compaction's listing): the rows written until S3 came back reach
+    // S3 within that cap of its return.
+    let caught_up = catch_up(&s, written, back);
+    assert!(uploads() > uploads_cut, "{LITESTREAM_UPLOADS} did not grow once S3 came back");
     eprintln!(
-        "pending gauge reached {pending} s during the outage; the config change reached S3 {took:.2?} and the replicas caught up {caught_up:.2?} after S3 came back"
+        "pending gauge reached {pending} s during the outage; the config change reached S3 {took:.2?} and the rows written until then {caught_up:.2?} after S3 came back"
     );
+    // Then Litestream is back to syncing every second: a kill now loses at most the loss bound.
     let killed_at = now();
     pod.kill();
     s.node.lose_volumes();

@@ -1,6 +1,7 @@
 //! Scraping and alerting of the durability path (OBS-1, OBS-2): a PodMonitor per app with a
 //! durability sidecar, and one PrometheusRule (monitoring.coreos.com/v1) with the three alerts of
-//! the architecture document and the config-syncer's pending-change alert. The custom-resource structs are written from the operator's CRDs.
+//! the architecture document, Litestream's stalled uploads and the config-syncer's pending change.
+//! The custom-resource structs are written from the operator's CRDs.
 
 use std::collections::BTreeMap;
 
@@ -152,6 +153,17 @@ fn alert(
 /// sample within the lookback window (5 minutes): the sidecar or its scrape is gone.
 pub const SYNC_LAG_EXPR: &str = "sum by (namespace, db) (increase(litestream_sync_count[5m])) == 0\nor\nmax by (namespace, db) (last_over_time(litestream_sync_count[1h]))\n  unless on (namespace, db) litestream_sync_count";
 
+/// A pod's databases took new transactions but its Litestream uploaded nothing for 5 minutes.
+///
+/// The sync counter of [`SYNC_LAG_EXPR`] counts Litestream's syncs of the WAL into its local LTX
+/// files, which go on while S3 refuses every upload: an outage would page no one until the volume
+/// is lost. `litestream_replica_operation_total{operation="PUT"}` counts the uploads that
+/// succeeded, one series per pod (Litestream labels it by replica type, not by database). A pod
+/// whose transactions stand still is not judged: an idle database has nothing to upload, and a
+/// sync stalled behind S3 is [`SYNC_LAG_EXPR`]'s. A pod that never uploaded has no such series,
+/// which `unless` reads as no upload.
+pub const UPLOAD_STALL_EXPR: &str = "sum by (namespace, pod) (changes(litestream_txid[5m])) > 0\nunless on (namespace, pod)\nsum by (namespace, pod) (increase(litestream_replica_operation_total{operation=\"PUT\"}[5m])) > 0";
+
 /// More than 3 restarts of a config-syncer within an hour (OBS-2), from kube-state-metrics.
 ///
 /// `increase()` extrapolates to the window's edges (3 restarts read as 3.05 over a window
@@ -176,7 +188,7 @@ pub fn config_pending_expr() -> String {
 /// I/O divides 0 by 0 and never fires. The runbook lists the PVCs of the node it names.
 pub const IO_LATENCY_EXPR: &str = "(rate(node_disk_read_time_seconds_total[2m]) + rate(node_disk_write_time_seconds_total[2m]))\n/ (rate(node_disk_reads_completed_total[2m]) + rate(node_disk_writes_completed_total[2m]))\n> 0.5";
 
-/// The rule groups of the three durability alerts.
+/// The rule groups of the durability alerts.
 pub fn rule_groups(platform: &Platform) -> RuleGroups {
     RuleGroups {
         groups: vec![RuleGroup {
@@ -190,6 +202,15 @@ pub fn rule_groups(platform: &Platform) -> RuleGroups {
                     "critical",
                     "Litestream has not replicated {{ $labels.db }} in {{ $labels.namespace }} for 5 minutes",
                     "litestream_sync_count has not increased for 5 minutes, or its series has disappeared: writes to this database are not reaching S3.",
+                ),
+                alert(
+                    platform,
+                    "EliteLitestreamUploadsStalled",
+                    UPLOAD_STALL_EXPR,
+                    Some("5m"),
+                    "critical",
+                    "Litestream in {{ $labels.namespace }}/{{ $labels.pod }} has uploaded nothing to S3 for 5 minutes while its databases changed",
+                    "The databases' transactions advance but no upload to S3 has succeeded for 5 minutes: S3 is unreachable or refuses the writes. Everything written since is lost if the volume is lost.",
                 ),
                 alert(
                     platform,

@@ -46,8 +46,8 @@ pub const OBS_1: Rule = Rule {
 
 pub const OBS_2: Rule = Rule {
     id: RuleId::Obs2,
-    title: "Alert rules exist and are tested: litestream sync lag (critical, 5 min), config-syncer restarts (warning, > 3 in 1 h), a config change pending past its bound (warning, > 80 s for 1 min), persistence latency (critical, > 500 ms for 2 min).",
-    rationale: "The durability path fails quietly: a frozen sync counter, a syncer that keeps restarting or cannot push, a slow disk. Each has an alert, unit-tested with promtool.",
+    title: "Alert rules exist and are tested: litestream sync lag (critical, 5 min), litestream uploads stalled while transactions advance (critical, 5 min for 5 min), config-syncer restarts (warning, > 3 in 1 h), a config change pending past its bound (warning, > 80 s for 1 min), persistence latency (critical, > 500 ms for 2 min).",
+    rationale: "The durability path fails quietly: a frozen sync counter, uploads that S3 refuses while the local sync goes on, a syncer that keeps restarting or cannot push, a slow disk. Each has an alert, unit-tested with promtool.",
     severity: Severity::Medium,
     // Not a predicate on a workload: the generator always writes the PrometheusRule
     // (apps/_shared/monitoring), and tests/tests/monitoring.rs runs promtool on it.

@@ -101,6 +101,24 @@ impl S3 {
         out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
+    /// Restores the Litestream replica under `prefix` to `out` with the real `litestream
+    /// restore`, straight from this server (the harness's view, never through a proxy); whether
+    /// there was something to restore. A restore that fails, or takes more than 30 s against a
+    /// server that answers, fails the test.
+    pub fn restore(&self, prefix: &str, out: &Path) -> bool {
+        let url = format!("s3://{BUCKET}/{prefix}?endpoint={}", self.endpoint());
+        let status = common::tool("timeout")
+            .args(["30", "litestream", "restore", "-if-replica-exists", "-o"])
+            .arg(out)
+            .arg(url)
+            .envs(hygiene())
+            .env_remove("AWS_CA_BUNDLE")
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "litestream restore of {prefix}: {}", String::from_utf8_lossy(&status.stderr));
+        out.exists()
+    }
+
     /// Uploads `content` as `key`.
     pub fn put(&self, key: &str, content: &str) {
         let mut child = self.rclone(["rcat"]).arg(format!("s3:{BUCKET}/{key}")).stdin(Stdio::piped()).spawn().unwrap();
