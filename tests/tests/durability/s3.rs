@@ -107,7 +107,7 @@ impl S3 {
     /// server that answers, fails the test.
     pub fn restore(&self, prefix: &str, out: &Path) -> bool {
         let url = format!("s3://{BUCKET}/{prefix}?endpoint={}", self.endpoint());
-        let status = common::tool("timeout")
+        let done = common::tool("timeout")
             .args(["30", "litestream", "restore", "-if-replica-exists", "-o"])
             .arg(out)
             .arg(url)
@@ -115,7 +115,7 @@ impl S3 {
             .env_remove("AWS_CA_BUNDLE")
             .output()
             .unwrap();
-        assert!(status.status.success(), "litestream restore of {prefix}: {}", String::from_utf8_lossy(&status.stderr));
+        assert!(done.status.success(), "litestream restore of {prefix}: {}", String::from_utf8_lossy(&done.stderr));
         out.exists()
     }
 
